@@ -1,0 +1,15 @@
+#pragma once
+// One file per noun: setup_<noun>_commands adds its subcommands to the app.
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace casetrail::cli {
+
+void setup_case_commands(CLI::App& app, Context& ctx);
+void setup_log_command(CLI::App& app, Context& ctx);
+void setup_obs_commands(CLI::App& app, Context& ctx);
+void setup_db_commands(CLI::App& app, Context& ctx);
+
+}  // namespace casetrail::cli

@@ -1,0 +1,215 @@
+#include <date/tz.h>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "cli/commands/commands.hpp"
+#include "cli/render/table.hpp"
+#include "core/error.hpp"
+#include "core/export/observation_json.hpp"
+#include "core/store/case_store.hpp"
+#include "core/store/observation_store.hpp"
+
+namespace casetrail::cli {
+namespace {
+
+struct ObsOptions {
+  std::string case_key;
+  evidence::FilterInput filter;
+  std::string ref;
+  std::string status;
+  std::string reason;
+};
+
+void filter_options(CLI::App* cmd, evidence::FilterInput& f) {
+  auto opt = [cmd](const std::string& name, std::optional<std::string>& target,
+                   const std::string& help) {
+    cmd->add_option_function<std::string>(name, [&target](const std::string& v) { target = v; },
+                                          help);
+  };
+  opt("--from", f.from, "From this time (inclusive)");
+  opt("--to", f.to, "To this time (inclusive)");
+  opt("--host", f.host, "Host (any spelling; compared canonically)");
+  opt("--account", f.account, "Account (any spelling; compared canonically)");
+  opt("--technique", f.technique, "Technique ID (a parent ID includes its sub-techniques)");
+  opt("--status", f.status, "unverified, verified, benign, false-positive");
+  opt("--kind", f.kind, "Observation kind");
+}
+
+std::string time_cell(time::UtcTime t, const date::time_zone* zone) {
+  return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
+}
+
+std::string techniques_cell(const model::ObservationRecord& r) {
+  std::string s;
+  for (const auto& t : r.techniques) {
+    if (!s.empty()) s += ",";
+    s += t.id;
+  }
+  return s.empty() ? "-" : s;
+}
+
+std::string summary_cell(const model::ObservationRecord& r) {
+  if (r.process && r.process->command_line) return printable(*r.process->command_line, 100);
+  if (r.process && r.process->image) return printable(*r.process->image, 100);
+  if (r.note) return printable(*r.note, 100);
+  return "-";
+}
+
+void print_observation(std::ostream& out, const model::ObservationRecord& r,
+                       const date::time_zone* zone) {
+  auto line = [&](const char* label, const std::string& value) {
+    out << label << std::string(18 - std::string(label).size(), ' ') << value << '\n';
+  };
+  line("number", "#" + std::to_string(r.number));
+  line("uuid", r.uuid);
+  line("kind", std::string(model::to_string(r.kind)));
+  line("status", std::string(model::to_string(r.status)));
+  line("observed at", time::format_utc(r.observed_at));
+  if (zone) line("observed (local)", time::format_in_zone(r.observed_at, zone));
+  line("observed as", printable(r.observed_text) + " (offset " +
+                          time::format_with_offset(r.observed_at, r.observed_offset).substr(26) +
+                          (r.time_zone ? ", zone " + *r.time_zone : "") + ")");
+  line("time source", r.time_source);
+  if (r.skew) line("skew corrected", time::format_offset(*r.skew));
+  line("host", r.host + (r.host_observed != r.host ? " (as " + printable(r.host_observed) + ")" : "") +
+                   (r.host_platform ? ", " + *r.host_platform : ""));
+  if (r.account) {
+    line("account", printable(*r.account) +
+                        (r.account_observed && *r.account_observed != *r.account
+                             ? " (as " + printable(*r.account_observed) + ")"
+                             : "") +
+                        (r.account_sid ? ", " + printable(*r.account_sid) : ""));
+  }
+  for (const auto& t : r.techniques) {
+    std::string text = t.id;
+    if (t.name) text += " " + *t.name;
+    if (!t.tactics.empty()) {
+      text += " [";
+      for (std::size_t i = 0; i < t.tactics.size(); ++i) text += (i ? ", " : "") + t.tactics[i];
+      text += "]";
+    }
+    line("technique", text);
+  }
+  if (r.process) {
+    const auto& p = *r.process;
+    if (p.image) line("image", printable(*p.image));
+    if (p.command_line) line("command line", printable(*p.command_line));
+    if (p.args) {
+      std::string args;
+      for (const auto& a : *p.args) args += (args.empty() ? "" : " ") + quote(a, 200);
+      line("arguments", args + (p.args_source ? " (" + *p.args_source + ")" : ""));
+    }
+    if (p.pid) line("pid", std::to_string(*p.pid));
+    if (p.guid) line("process guid", *p.guid);
+    if (p.parent_image) line("parent image", printable(*p.parent_image));
+    if (p.parent_command_line) line("parent command", printable(*p.parent_command_line));
+    if (p.parent_pid) line("parent pid", std::to_string(*p.parent_pid));
+    if (p.parent_guid) line("parent guid", *p.parent_guid);
+    if (p.cwd) line("cwd", printable(*p.cwd));
+    if (p.logon_id) line("logon id", *p.logon_id);
+    if (p.integrity_level) line("integrity level", *p.integrity_level);
+    if (p.hashes) line("hashes", printable(*p.hashes));
+  }
+  if (r.attrs_json) {
+    for (const auto& [k, v] : nlohmann::json::parse(*r.attrs_json).items()) {
+      line(("attr " + k).substr(0, 17).c_str(),
+           printable(v.is_string() ? v.get<std::string>() : v.dump()));
+    }
+  }
+  line("source", r.source + (r.source_ref ? " (" + printable(*r.source_ref) + ")" : ""));
+  line("logged", time::format_utc(r.logged_at) + " by " + printable(r.analyst));
+  if (r.note) line("note", printable(*r.note));
+  for (const auto& e : r.history) {
+    std::string text = time::format_utc(e.at) + " " + printable(e.analyst) + ": " + e.action;
+    if (e.field && *e.field != e.action) text += " " + *e.field;
+    text += " " + printable(e.old_value.value_or("-")) + " -> " + printable(e.new_value.value_or("-"));
+    if (e.reason) text += " (" + printable(*e.reason) + ")";
+    line("history", text);
+  }
+}
+
+}  // namespace
+
+void setup_obs_commands(CLI::App& app, Context& ctx) {
+  auto* noun = app.add_subcommand("obs", "List, show and mark observations");
+  noun->require_subcommand(1);
+  auto opts = std::make_shared<ObsOptions>();
+
+  auto* list = noun->add_subcommand("list", "Observations in time order");
+  list->add_option("--case", opts->case_key, "Case key (default: CASETRAIL_CASE)");
+  filter_options(list, opts->filter);
+  list->callback([&ctx, opts] {
+    const auto db = ctx.open_db(store::OpenMode::existing);
+    const auto c = store::require_case(db, ctx.case_key(opts->case_key));
+    opts->filter.tz = ctx.tz();
+    const auto filter = evidence::make_filter(c, opts->filter);
+    const auto* zone = evidence::display_zone(&c, ctx.tz());
+    if (ctx.json) {
+      // Streamed: one element at a time, so a million rows need no array in memory.
+      ctx.out << "[";
+      bool first = true;
+      store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
+        ctx.out << (first ? "\n" : ",\n") << exporting::observation_to_json(r, zone).dump();
+        first = false;
+      });
+      ctx.out << (first ? "]\n" : "\n]\n");
+      return;
+    }
+    Table table({"#", zone ? "TIME (" + std::string(zone->name()) + ")" : "TIME (UTC)", "KIND",
+                 "STATUS", "HOST", "ACCOUNT", "TECHNIQUES", "WHAT"});
+    store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
+      table.add({std::to_string(r.number), time_cell(r.observed_at, zone),
+                 std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
+                 r.host, printable(r.account.value_or("-"), 40), techniques_cell(r),
+                 summary_cell(r)});
+    });
+    table.print(ctx.out);
+  });
+
+  auto* show = noun->add_subcommand("show", "One observation with every field and its history");
+  show->add_option("--case", opts->case_key, "Case key (default: CASETRAIL_CASE)");
+  show->add_option("ref", opts->ref, "Observation number (42 or #42)")->required();
+  show->callback([&ctx, opts] {
+    const auto db = ctx.open_db(store::OpenMode::existing);
+    const auto c = store::require_case(db, ctx.case_key(opts->case_key));
+    const auto number = evidence::parse_observation_ref("observation", opts->ref);
+    const auto r = store::require_observation(db, c.id, c.key, number);
+    const auto* zone = evidence::display_zone(&c, ctx.tz());
+    if (ctx.json) {
+      ctx.out << exporting::observation_to_json(r, zone).dump(2) << '\n';
+    } else {
+      print_observation(ctx.out, r, zone);
+    }
+  });
+
+  auto* mark = noun->add_subcommand("mark", "Set the status: verified, benign, false-positive, unverified");
+  mark->add_option("--case", opts->case_key, "Case key (default: CASETRAIL_CASE)");
+  mark->add_option("ref", opts->ref, "Observation number")->required();
+  mark->add_option("status", opts->status, "verified|benign|false-positive|unverified")->required();
+  mark->add_option("--reason", opts->reason, "Why (required)");
+  mark->callback([&ctx, opts] {
+    if (opts->reason.empty()) throw Error(ErrorCode::usage, "missing --reason: say why the status changes");
+    const auto status = model::parse_status(opts->status);
+    if (!status) {
+      throw invalid_value("status", opts->status,
+                          "expected verified, benign, false-positive or unverified");
+    }
+    const auto db = ctx.open_db(store::OpenMode::existing);
+    const auto c = store::require_case(db, ctx.case_key(opts->case_key));
+    const auto number = evidence::parse_observation_ref("observation", opts->ref);
+    const auto previous = store::change_status(db, c.id, c.key, number, *status, opts->reason,
+                                               ctx.analyst(), ctx.now());
+    if (ctx.json) {
+      ctx.out << nlohmann::json{{"number", number},
+                                {"old", model::to_string(previous)},
+                                {"new", model::to_string(*status)}}
+                     .dump(2)
+              << '\n';
+    } else {
+      ctx.out << '#' << number << ' ' << model::to_string(previous) << " -> "
+              << model::to_string(*status) << '\n';
+    }
+  });
+}
+
+}  // namespace casetrail::cli

@@ -1,0 +1,33 @@
+# Run with cmake -P: embeds migrations/NNNN_name.sql into a C++ source file.
+# Inputs: MIGRATIONS_DIR, OUTPUT. Fails on a gap or duplicate in the numbering,
+# or on a file name that does not match NNNN_snake_name.sql.
+file(GLOB files RELATIVE ${MIGRATIONS_DIR} ${MIGRATIONS_DIR}/*.sql)
+list(SORT files)
+set(expected 1)
+set(body "")
+foreach(f IN LISTS files)
+  if(NOT f MATCHES "^([0-9][0-9][0-9][0-9])_([a-z0-9_]+)\\.sql$")
+    message(FATAL_ERROR "migration file name ${f} does not match NNNN_snake_name.sql")
+  endif()
+  math(EXPR number "${CMAKE_MATCH_1}")
+  if(NOT number EQUAL expected)
+    message(FATAL_ERROR "migration numbering has a gap or duplicate: expected ${expected}, found ${f}")
+  endif()
+  set(name ${CMAKE_MATCH_2})
+  file(READ ${MIGRATIONS_DIR}/${f} sql)
+  # A raw string literal with a delimiter no migration will contain.
+  string(APPEND body "  {${number}, \"${name}\", R\"casetrail_sql(${sql})casetrail_sql\"},\n")
+  math(EXPR expected "${expected} + 1")
+endforeach()
+if(expected EQUAL 1)
+  message(FATAL_ERROR "no migrations found in ${MIGRATIONS_DIR}")
+endif()
+set(content "// Generated from migrations/ by cmake/embed_migrations.cmake: do not edit.\n#include \"core/store/migrations.hpp\"\n\nnamespace casetrail::store {\n\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> migrations = {\n${body}  };\n  return migrations;\n}\n\n}  // namespace casetrail::store\n")
+# Write only when changed so that an unchanged migration set rebuilds nothing.
+if(EXISTS ${OUTPUT})
+  file(READ ${OUTPUT} old)
+  if(old STREQUAL content)
+    return()
+  endif()
+endif()
+file(WRITE ${OUTPUT} "${content}")

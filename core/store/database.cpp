@@ -1,0 +1,173 @@
+#include "core/store/database.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/store/migrations.hpp"
+
+namespace casetrail::store {
+namespace {
+
+// How long one statement waits for another writer before SQLITE_BUSY
+// (https://www.sqlite.org/c3ref/busy_timeout.html). write_transaction retries
+// on top of it, so several processes logging at once queue rather than fail.
+constexpr int k_busy_timeout_ms = 5000;
+constexpr int k_write_attempts = 20;
+
+[[noreturn]] void throw_database(const std::string& what) {
+  throw Error(ErrorCode::database, what);
+}
+
+void configure(SQLite::Database& db) {
+  // Foreign keys are off by default in SQLite; every reference in the schema
+  // is meant (https://www.sqlite.org/foreignkeys.html#fk_enable).
+  db.exec("PRAGMA foreign_keys = ON");
+  // WAL: readers never block the writer and a crash leaves only whole
+  // transactions (https://www.sqlite.org/wal.html). Not for :memory:.
+  if (db.getFilename().empty() == false) {
+    db.exec("PRAGMA journal_mode = WAL");
+  }
+  // FULL in WAL mode syncs the WAL at every commit, so a committed
+  // observation survives a power loss, not only a process crash
+  // (https://www.sqlite.org/pragma.html#pragma_synchronous). Evidence is
+  // worth an fsync per commit; imports commit in batches, so the cost stays
+  // small there.
+  db.exec("PRAGMA synchronous = FULL");
+  // Keep temporary b-trees (sorting large timelines) in memory.
+  db.exec("PRAGMA temp_store = MEMORY");
+}
+
+bool is_busy(const SQLite::Exception& e) {
+  const int code = e.getErrorCode() & 0xff;
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+}  // namespace
+
+int latest_schema_version() { return embedded_migrations().back().version; }
+
+Database::Database(std::string path, std::unique_ptr<SQLite::Database> db)
+    : m_path(std::move(path)), m_db(std::move(db)) {}
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+Database::~Database() = default;
+
+Database Database::open(const std::string& path, OpenMode mode) {
+  const bool memory = path == ":memory:";
+  if (!memory && mode != OpenMode::create && !std::filesystem::exists(path)) {
+    throw Error(ErrorCode::not_found, "database " + quote(path, 200) + " does not exist");
+  }
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                            k_busy_timeout_ms);
+    // A file that is not SQLite at all fails on the first read.
+    const int application_id = db->execAndGet("PRAGMA application_id").getInt();
+    const int user_version = db->execAndGet("PRAGMA user_version").getInt();
+    const int objects = db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    if (application_id != k_application_id) {
+      if (application_id != 0 || user_version != 0 || objects != 0) {
+        throw_database("database " + quote(path, 200) +
+                       " is not a casetrail case database (application_id " +
+                       std::to_string(application_id) + ")");
+      }
+    }
+    if (user_version > latest_schema_version()) {
+      throw_database("database " + quote(path, 200) + " has schema version " +
+                     std::to_string(user_version) + ", newer than this casetrail (" +
+                     std::to_string(latest_schema_version()) + "): use a newer casetrail");
+    }
+    configure(*db);
+  } catch (const SQLite::Exception& e) {
+    throw_database("cannot open database " + quote(path, 200) + ": " + e.what());
+  }
+  Database result(path, std::move(db));
+  if (mode != OpenMode::no_migrate) result.migrate();
+  return result;
+}
+
+int Database::schema_version() const {
+  int version = 0;
+  translate_sqlite_errors(
+      [&] { version = m_db->execAndGet("PRAGMA user_version").getInt(); });
+  return version;
+}
+
+std::vector<int> Database::migrate() {
+  std::vector<int> applied;
+  for (const Migration& m : embedded_migrations()) {
+    if (m.version <= schema_version()) continue;
+    try {
+      write_transaction(*this, [&] {
+        // Re-read inside the write lock: another process may have migrated.
+        if (m_db->execAndGet("PRAGMA user_version").getInt() >= m.version) return;
+        m_db->exec(m.sql);
+        m_db->exec("PRAGMA application_id = " + std::to_string(k_application_id));
+        m_db->exec("PRAGMA user_version = " + std::to_string(m.version));
+        applied.push_back(m.version);
+      });
+    } catch (const Error& e) {
+      throw_database("migration " + std::to_string(m.version) + " (" + m.name +
+                     ") failed, nothing of it applied: " + e.what());
+    }
+  }
+  return applied;
+}
+
+CheckReport Database::check() const {
+  CheckReport report;
+  translate_sqlite_errors([&] {
+    SQLite::Statement integrity(*m_db, "PRAGMA integrity_check");
+    while (integrity.executeStep()) {
+      std::string line = integrity.getColumn(0).getString();
+      if (line != "ok") report.integrity.push_back(line);
+    }
+    SQLite::Statement fk(*m_db, "PRAGMA foreign_key_check");
+    while (fk.executeStep()) {
+      report.foreign_keys.push_back("table " + fk.getColumn(0).getString() + " row " +
+                                    std::to_string(fk.getColumn(1).getInt64()) +
+                                    " references a missing row of " + fk.getColumn(2).getString());
+    }
+  });
+  return report;
+}
+
+void translate_sqlite_errors(const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const Error&) {
+    throw;
+  } catch (const SQLite::Exception& e) {
+    throw Error(ErrorCode::database, std::string("database error: ") + e.what());
+  }
+}
+
+void write_transaction(const Database& db, const std::function<void()>& body) {
+  SQLite::Database& connection = db.connection();
+  std::mt19937 jitter(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    try {
+      SQLite::Transaction transaction(connection, SQLite::TransactionBehavior::IMMEDIATE);
+      body();
+      transaction.commit();
+      return;
+    } catch (const SQLite::Exception& e) {
+      if (!is_busy(e) || attempt == k_write_attempts) {
+        throw Error(ErrorCode::database, std::string("database error: ") + e.what());
+      }
+      // Exponential backoff with jitter, capped, so that writers waiting for
+      // one another do not retry in lock step.
+      const int base = std::min(1000, 10 << std::min(attempt, 6));
+      std::uniform_int_distribution<int> spread(base / 2, base);
+      std::this_thread::sleep_for(std::chrono::milliseconds(spread(jitter)));
+    }
+  }
+}
+
+}  // namespace casetrail::store

@@ -1,0 +1,79 @@
+#pragma once
+// Opening a case database: the one place that sets PRAGMAs, checks that the
+// file is ours, and migrates it.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace SQLite {
+class Database;
+}
+
+namespace casetrail::store {
+
+// "CTRL" in ASCII: PRAGMA application_id marks the file as a casetrail case
+// database (https://www.sqlite.org/pragma.html#pragma_application_id).
+inline constexpr std::int32_t k_application_id = 0x4354524c;
+
+enum class OpenMode {
+  create,     // create the file if missing, migrate to the latest schema
+  existing,   // the file must exist; migrate it
+  no_migrate, // the file must exist; do not migrate (db version, db migrate --dry)
+};
+
+struct CheckReport {
+  std::vector<std::string> integrity;    // integrity_check lines other than "ok"
+  std::vector<std::string> foreign_keys; // foreign_key_check rows, described
+  bool ok() const { return integrity.empty() && foreign_keys.empty(); }
+};
+
+class Database {
+public:
+  // Opens (and by default creates and migrates) the database at `path`
+  // (":memory:" for an in-memory one). Throws casetrail::Error:
+  //   database: not a casetrail database (application_id), a schema newer than
+  //             this binary, a failed migration (nothing of it is applied),
+  //             or SQLite's own message;
+  //   not_found: the file is missing and mode is not create.
+  static Database open(const std::string& path, OpenMode mode = OpenMode::create);
+
+  Database(Database&&) noexcept;
+  Database& operator=(Database&&) noexcept;
+  ~Database();
+
+  // PRAGMA user_version of the open file.
+  int schema_version() const;
+
+  // Applies the pending migrations, each with its user_version bump in one
+  // transaction. Returns the versions applied. Throws Error(database).
+  std::vector<int> migrate();
+
+  // PRAGMA integrity_check and foreign_key_check.
+  CheckReport check() const;
+
+  const std::string& path() const { return m_path; }
+
+  // For code in core/store only: the connection. Everything else goes
+  // through the use-case functions of the store.
+  SQLite::Database& connection() const { return *m_db; }
+
+private:
+  Database(std::string path, std::unique_ptr<SQLite::Database> db);
+  std::string m_path;
+  std::unique_ptr<SQLite::Database> m_db;
+};
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, retrying with backoff while
+// another writer holds the lock (SQLITE_BUSY beyond the busy timeout), and
+// rolling back if `body` throws. SQLite exceptions are translated to
+// casetrail::Error(database) keeping SQLite's message.
+void write_transaction(const Database& db, const std::function<void()>& body);
+
+// Translates a SQLite::Exception (or any std::exception) thrown by `body`
+// into casetrail::Error(database); casetrail::Error passes through.
+void translate_sqlite_errors(const std::function<void()>& body);
+
+}  // namespace casetrail::store

@@ -1,0 +1,148 @@
+-- 0001 foundation: cases, hosts, accounts, import runs, observations with
+-- their process details and techniques, the current-status projection and
+-- the audit trail. Times are INTEGER microseconds since the Unix epoch, UTC.
+
+CREATE TABLE case_file (
+  id          INTEGER PRIMARY KEY,
+  key         TEXT NOT NULL UNIQUE,
+  title       TEXT NOT NULL,
+  severity    TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+  status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'contained', 'closed')),
+  lead        TEXT,
+  time_zone   TEXT,
+  created_at  INTEGER NOT NULL,
+  created_by  TEXT NOT NULL,
+  closed_at   INTEGER
+) STRICT;
+
+-- Hosts per case, keyed by the canonical (lower-case short) name.
+CREATE TABLE host (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES case_file (id),
+  canonical   TEXT NOT NULL,
+  fqdn        TEXT,
+  platform    TEXT,
+  first_name  TEXT NOT NULL,
+  UNIQUE (case_id, canonical)
+) STRICT;
+
+-- Accounts per case, keyed by the canonical lower-case domain\user.
+CREATE TABLE account (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES case_file (id),
+  canonical   TEXT NOT NULL,
+  domain      TEXT,
+  user_name   TEXT NOT NULL,
+  sid         TEXT,
+  first_name  TEXT NOT NULL,
+  UNIQUE (case_id, canonical)
+) STRICT;
+
+-- One row per `casetrail import` of one file: the chain of custody.
+CREATE TABLE import_run (
+  id          INTEGER PRIMARY KEY,
+  case_id     INTEGER NOT NULL REFERENCES case_file (id),
+  path        TEXT NOT NULL,
+  sha256      TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  format      TEXT NOT NULL,
+  analyst     TEXT NOT NULL,
+  started_at  INTEGER NOT NULL,
+  finished_at INTEGER,
+  counts      TEXT
+) STRICT;
+CREATE INDEX import_run_case ON import_run (case_id);
+
+-- Evidence. Append-only: the tool never updates or deletes a row here.
+CREATE TABLE observation (
+  id               INTEGER PRIMARY KEY,
+  case_id          INTEGER NOT NULL REFERENCES case_file (id),
+  number           INTEGER NOT NULL,
+  uuid             TEXT NOT NULL UNIQUE,
+  kind             TEXT NOT NULL CHECK (kind IN ('process', 'logon', 'network', 'file', 'registry',
+                                                 'dns', 'image_load', 'email', 'web', 'note')),
+  observed_at      INTEGER NOT NULL,
+  observed_offset  INTEGER NOT NULL,
+  observed_text    TEXT NOT NULL,
+  time_precision   INTEGER NOT NULL CHECK (time_precision BETWEEN 0 AND 6),
+  time_zone        TEXT,
+  time_source      TEXT NOT NULL,
+  skew_us          INTEGER,
+  host_id          INTEGER NOT NULL REFERENCES host (id),
+  host_observed    TEXT NOT NULL,
+  account_id       INTEGER REFERENCES account (id),
+  account_observed TEXT,
+  source           TEXT NOT NULL,
+  source_ref       TEXT,
+  import_run_id    INTEGER REFERENCES import_run (id),
+  fingerprint      BLOB,
+  analyst          TEXT NOT NULL,
+  logged_at        INTEGER NOT NULL,
+  note             TEXT,
+  raw              BLOB,
+  raw_codec        TEXT NOT NULL DEFAULT 'identity' CHECK (raw_codec IN ('identity', 'zstd')),
+  attrs            TEXT,
+  UNIQUE (case_id, number),
+  UNIQUE (case_id, fingerprint)
+) STRICT;
+CREATE INDEX observation_case_time ON observation (case_id, observed_at);
+CREATE INDEX observation_host_time ON observation (host_id, observed_at);
+CREATE INDEX observation_account_time ON observation (account_id, observed_at);
+CREATE INDEX observation_import_run ON observation (import_run_id);
+
+-- Process details of an observation. Command lines are BLOBs: stored and
+-- returned byte for byte, whatever their encoding.
+CREATE TABLE process (
+  observation_id      INTEGER PRIMARY KEY REFERENCES observation (id),
+  image               TEXT,
+  image_name          TEXT,
+  command_line        BLOB,
+  args                TEXT,
+  args_source         TEXT CHECK (args_source IN ('source', 'windows', 'posix')),
+  pid                 INTEGER,
+  guid                TEXT,
+  parent_image        TEXT,
+  parent_command_line BLOB,
+  parent_pid          INTEGER,
+  parent_guid         TEXT,
+  cwd                 TEXT,
+  logon_id            TEXT,
+  integrity_level     TEXT,
+  hashes              TEXT,
+  user                TEXT
+) STRICT;
+
+CREATE TABLE observation_technique (
+  observation_id INTEGER NOT NULL REFERENCES observation (id),
+  technique_id   TEXT NOT NULL CHECK (technique_id GLOB 'T[0-9][0-9][0-9][0-9]'
+                                      OR technique_id GLOB 'T[0-9][0-9][0-9][0-9].[0-9][0-9][0-9]'),
+  attack_release TEXT,
+  PRIMARY KEY (observation_id, technique_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX observation_technique_technique ON observation_technique (technique_id);
+
+-- Current status where it is not 'unverified' (no row means unverified): a
+-- projection of the audit trail kept for filtering, rebuilt from it by verify.
+CREATE TABLE observation_state (
+  observation_id INTEGER PRIMARY KEY REFERENCES observation (id),
+  status         TEXT NOT NULL CHECK (status IN ('verified', 'benign', 'false_positive')),
+  changed_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX observation_state_status ON observation_state (status);
+
+-- Every change after logging: who, when, old, new, why.
+CREATE TABLE audit (
+  id             INTEGER PRIMARY KEY,
+  case_id        INTEGER NOT NULL REFERENCES case_file (id),
+  observation_id INTEGER REFERENCES observation (id),
+  action         TEXT NOT NULL CHECK (action IN ('status', 'note', 'tag', 'technique', 'correction',
+                                                 'case_status')),
+  field          TEXT,
+  old_value      TEXT,
+  new_value      TEXT,
+  reason         TEXT,
+  analyst        TEXT NOT NULL,
+  at             INTEGER NOT NULL
+) STRICT;
+CREATE INDEX audit_case ON audit (case_id, id);
+CREATE INDEX audit_observation ON audit (observation_id, id);

@@ -1,0 +1,1 @@
+casetrail_test(cmdline test_cmdline_windows.cpp test_cmdline_posix.cpp)

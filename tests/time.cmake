@@ -1,0 +1,1 @@
+casetrail_test(time test_time_parse.cpp test_time_format.cpp)
