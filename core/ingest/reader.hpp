@@ -1,0 +1,62 @@
+#pragma once
+// The shape every import reader produces. A reader walks one input file and
+// yields items in file order: a Windows event (flat JSON, XML and .evtx all
+// come to this, and one mapper turns it into an observation), an observation
+// the reader mapped itself (auditd, ECS, CSV), a record skipped on purpose,
+// or a rejected record with its place and the reason.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/model/observation.hpp"
+
+namespace casetrail::ingest {
+
+// A Windows event as its System and EventData parts state it, whatever the
+// container (https://learn.microsoft.com/en-us/windows/win32/wes/eventschema-schema).
+struct WindowsEvent {
+  std::string channel;   // "Microsoft-Windows-Sysmon/Operational", "Security"
+  std::string provider;  // "Microsoft-Windows-Sysmon"
+  int event_id = 0;
+  std::string computer;                   // System/Computer (or Hostname)
+  std::optional<std::string> system_time; // System/TimeCreated/@SystemTime as written
+  std::optional<std::int64_t> record_id;  // System/EventRecordID
+  // EventData (or UserData) Name -> value, in document order.
+  std::vector<std::pair<std::string, std::string>> data;
+
+  // The value of a data field, or nullopt.
+  const std::string* field(std::string_view name) const {
+    for (const auto& [k, v] : data) {
+      if (k == name) return &v;
+    }
+    return nullptr;
+  }
+};
+
+struct ReadItem {
+  enum class Type { windows_event, observation, skipped, rejected };
+  Type type = Type::rejected;
+  std::string place;  // "file.jsonl:42", "file.evtx record 17", "audit.log:3 (serial 93777)"
+  std::string raw;    // the source record verbatim (or as close as the format allows)
+  std::optional<WindowsEvent> windows_event;
+  std::optional<model::NewObservation> observation;
+  std::string skipped_source;  // for skipped: "Security 5158", "auditd CRED_DISP"
+  std::string reason;          // for rejected
+};
+
+class RecordReader {
+public:
+  virtual ~RecordReader() = default;
+  // The next item, or nullopt at the end of the input. A bad record is a
+  // rejected item, never an exception; throws casetrail::Error(io) only when
+  // the input cannot be read at all.
+  virtual std::optional<ReadItem> next() = 0;
+  // Bytes of the input consumed so far (for progress).
+  virtual std::uint64_t bytes_read() const = 0;
+};
+
+}  // namespace casetrail::ingest
