@@ -14,7 +14,37 @@
 
 #include "core/model/observation.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace casetrail::ingest {
+
+// Conventions every reader and the Windows event mapper follow, so that
+// correlation and export read one shape whatever the source:
+// - the acting process of any kind goes in NewObservation::process (image,
+//   pid, guid; for kind process also the command line and parent fields);
+// - a logon id (lower-case hex "0xc61d9") goes in process->logon_id: for a
+//   process, the session it runs in; for kind logon, the session it opened
+//   (TargetLogonId) - process->image/pid are then the requesting process;
+// - kind-specific attributes (NewObservation::attrs), by kind:
+//   logon:      event (logon|logon_failed|explicit_credentials|logoff),
+//               logon_type, source_address, source_port, logon_process,
+//               auth_package, target_account (4648), failure_reason
+//   network:    protocol, source_ip, source_port, destination_ip,
+//               destination_port, destination_hostname, initiated
+//   file:       target_filename, creation_time
+//   registry:   event_type, target_object, details, new_name
+//   dns:        query_name, query_status, query_results
+//   image_load: image_loaded, signed, signature, hashes
+//   process:    auid, uid, tty, session (auditd), rule_name (Sysmon)
+
+// What a reader may need beyond the file.
+struct ReaderOptions {
+  std::string display_path;               // the path as given, for places in messages
+  std::optional<std::string> host;        // --host: for sources without one (auditd without node=)
+  const date::time_zone* source_tz = nullptr;  // --source-tz: for times without a zone
+};
 
 // A Windows event as its System and EventData parts state it, whatever the
 // container (https://learn.microsoft.com/en-us/windows/win32/wes/eventschema-schema).
