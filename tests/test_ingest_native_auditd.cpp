@@ -279,6 +279,15 @@ TEST_CASE("node= names the host, per node, and --host fills in for records witho
   CHECK(items[0].observation->source.fingerprint != items[1].observation->source.fingerprint);
 }
 
+TEST_CASE("an empty node= counts as no node", "[ingest]") {
+  const std::string text = "node= " + syscall_line("1700000000.000:4", "10") +
+                           "\nnode= type=EXECVE msg=audit(1700000000.000:4): argc=1 a0=\"x\"\n";
+  CHECK(only_observation(read_text(text, "given-host")).observation->host == "given-host");
+  const auto items = read_text(text, std::nullopt);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].reason == "auditd record has no node= and no --host was given");
+}
+
 TEST_CASE("USER_AUTH and USER_LOGIN become logons, failed ones too, other records are skipped",
           "[ingest]") {
   const auto items = read_fixture("user_login.log", std::nullopt);

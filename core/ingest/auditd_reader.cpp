@@ -355,7 +355,7 @@ private:
 
     std::optional<std::string> host;
     for (const auto& line : group.lines) {
-      if (line.record.node) {
+      if (line.record.node && !line.record.node->empty()) {
         host = line.record.node;
         break;
       }
