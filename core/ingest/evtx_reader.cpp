@@ -183,8 +183,9 @@ struct LibError {
 LibError take_error(libevtx_error_t*& error) {
   LibError result;
   if (error == nullptr) return result;
-  std::string buf(8192, '\0');
-  const int n = libevtx_error_backtrace_sprint(error, buf.data(), buf.size());
+  std::string buf(64 * 1024, '\0');
+  int n = libevtx_error_backtrace_sprint(error, buf.data(), buf.size());
+  if (n <= 0) n = libevtx_error_sprint(error, buf.data(), buf.size());
   libevtx_error_free(&error);
   if (n <= 0) return result;
   buf.resize(std::strlen(buf.c_str()));
@@ -606,6 +607,8 @@ private:
       }
     }
     if (chunk == nullptr && id) chunk = chunk_holding(*id);
+    // A damaged copy of a record already read loses nothing.
+    if (recovered && id && m_seen.contains(*id)) return;
 
     // A remnant in a chunk's free space is an old record partly overwritten:
     // libevtx finds it but its templates are gone. It is not part of the log.
