@@ -378,9 +378,10 @@ private:
     obs.host = *host;
     obs.host_platform = "linux";
     obs.source.ref = "audit " + std::to_string(first.serial);
-    obs.source.fingerprint = util::sha256_hex(*host + "\n" + first.timestamp + ":" +
-                                              std::to_string(first.serial) + "\n" +
-                                              util::sha256_hex(item.raw));
+    // The event's identity (host, stamp, serial) and its content: the same
+    // event in an overlapping export has the same fingerprint.
+    obs.source.fingerprint = util::sha256_hex("auditd\n" + *host + "\n" + first.timestamp + ":" +
+                                              std::to_string(first.serial) + "\n" + item.raw);
     obs.raw = item.raw;
     item.type = ReadItem::Type::observation;
     item.observation = std::move(obs);

@@ -91,9 +91,11 @@ Result<AuditRecord> parse_audit_record(std::string_view line) {
   }
 
   std::vector<AuditField> all;
+  all.reserve(32);  // a SYSCALL record has about 30 fields
   split_fields(line, all, 0);
 
   AuditRecord record;
+  record.fields.reserve(all.size());
   bool have_type = false;
   bool have_header = false;
   for (auto& f : all) {
