@@ -66,16 +66,17 @@ void print_status(std::ostream& out, const model::AttackStatus& s) {
     release += " (from --attack-version)";
   }
   line(out, "release", release);
-  line(out, "file", printable(s.release.file_name) + " (" + std::to_string(s.release.file_size) +
-                        " bytes, STIX " + s.release.spec_version + ")");
+  line(out, "file",
+       printable(s.release.file_name) + " (" + std::to_string(s.release.file_size) +
+           " bytes, STIX " + s.release.spec_version + ")");
   line(out, "sha256", s.release.sha256);
   line(out, "newest modified", time::format_utc(s.release.newest_modified));
   line(out, "imported", time::format_utc(s.imported_at) + " by " + printable(s.imported_by));
-  line(out, "techniques", std::to_string(s.techniques) + " (" + std::to_string(s.sub_techniques) +
-                              (s.sub_techniques == 1 ? " sub-technique): " : " sub-techniques): ") +
-                              std::to_string(s.active) + " active, " +
-                              std::to_string(s.revoked) + " revoked, " +
-                              std::to_string(s.deprecated) + " deprecated");
+  line(out, "techniques",
+       std::to_string(s.techniques) + " (" + std::to_string(s.sub_techniques) +
+           (s.sub_techniques == 1 ? " sub-technique): " : " sub-techniques): ") +
+           std::to_string(s.active) + " active, " + std::to_string(s.revoked) + " revoked, " +
+           std::to_string(s.deprecated) + " deprecated");
   line(out, "tactics", std::to_string(s.tactics));
   line(out, "log sources", std::to_string(s.log_sources));
 }
@@ -105,7 +106,8 @@ struct SourceGroup {
 std::vector<SourceGroup> group_sources(const std::vector<model::AttackLogSource>& sources) {
   std::vector<SourceGroup> groups;
   for (const auto& s : sources) {
-    const bool same = !groups.empty() && groups.back().first->data_component_id == s.data_component_id &&
+    const bool same = !groups.empty() &&
+                      groups.back().first->data_component_id == s.data_component_id &&
                       groups.back().first->data_component == s.data_component &&
                       groups.back().first->data_source == s.data_source;
     if (!same) {
@@ -179,7 +181,8 @@ void print_technique(std::ostream& out, const model::AttackTechniqueDetails& d) 
               printable(d.replacements[i].name);
   }
   line(out, "status", status);
-  for (const auto& ta : d.tactics) line(out, "tactic", ta.id + " " + ta.name + " (" + ta.shortname + ")");
+  for (const auto& ta : d.tactics)
+    line(out, "tactic", ta.id + " " + ta.name + " (" + ta.shortname + ")");
   line(out, "platforms", t.platforms.empty() ? "-" : attack::join_platforms(t.platforms));
   if (d.parent) line(out, "parent", d.parent->id + " " + printable(d.parent->name));
   for (const auto& s : d.sub_techniques) {
@@ -195,7 +198,8 @@ void print_technique(std::ostream& out, const model::AttackTechniqueDetails& d) 
     out << "log sources\n";
     std::size_t width = 0;
     for (const auto& g : groups) {
-      for (const auto* s : g.sources) width = std::max(width, printable(s->name.value_or("-")).size());
+      for (const auto* s : g.sources)
+        width = std::max(width, printable(s->name.value_or("-")).size());
     }
     for (const auto& g : groups) {
       out << "  " << printable(g.title) << '\n';
@@ -243,117 +247,119 @@ void setup_attack_commands(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<AttackOptions>();
 
   auto* import = noun->add_subcommand(
-      "import", "Import a MITRE ATT&CK STIX bundle (enterprise-attack.json), replacing the catalogue");
+      "import",
+      "Import a MITRE ATT&CK STIX bundle (enterprise-attack.json), replacing the catalogue");
   import->add_option("file", opts->file, "STIX 2.0 or 2.1 bundle")->required();
   import->add_option("--attack-version", opts->attack_version,
                      "Release of a file that does not say (the STIX 2.0 form), e.g. 18.1");
   import->callback([&ctx, opts] {
     const auto db = ctx.open_db(store::OpenMode::create);
-    const std::optional<std::string> version =
-        opts->attack_version.empty() ? std::nullopt : std::optional(opts->attack_version);
-    const auto result = attack::import_catalogue(db, opts->file, version, ctx.analyst(), ctx.now());
-    for (const auto& w : result.warnings) ctx.warn(w);
-    if (ctx.json) {
-      json j = status_json(result.status);
-      j["replaced"] = result.replaced ? status_json(*result.replaced) : json(nullptr);
-      ctx.out << j.dump(2) << '\n';
-      return;
-    }
-    ctx.out << "imported ATT&CK " << attack::release_label(result.status.release) << '\n';
-    print_status(ctx.out, result.status);
-    if (result.replaced) {
-      line(ctx.out, "replaced", "ATT&CK " + attack::release_label(result.replaced->release) +
-                                    " (imported " + time::format_utc(result.replaced->imported_at) +
-                                    " by " + printable(result.replaced->imported_by) + ")");
-    }
-  });
+  const std::optional<std::string> version =
+      opts->attack_version.empty() ? std::nullopt : std::optional(opts->attack_version);
+  const auto result = attack::import_catalogue(db, opts->file, version, ctx.analyst(), ctx.now());
+  for (const auto& w : result.warnings) ctx.warn(w);
+  if (ctx.json) {
+    json j = status_json(result.status);
+    j["replaced"] = result.replaced ? status_json(*result.replaced) : json(nullptr);
+    ctx.out << j.dump(2) << '\n';
+    return;
+  }
+  ctx.out << "imported ATT&CK " << attack::release_label(result.status.release) << '\n';
+  print_status(ctx.out, result.status);
+  if (result.replaced) {
+    line(ctx.out, "replaced",
+         "ATT&CK " + attack::release_label(result.replaced->release) + " (imported " +
+             time::format_utc(result.replaced->imported_at) + " by " +
+             printable(result.replaced->imported_by) + ")");
+  }
+});
 
-  noun->add_subcommand("status", "The imported release, its counts and when it was imported")
-      ->callback([&ctx] {
-        const auto db = ctx.open_db(store::OpenMode::existing);
-        const auto status = store::attack_status(db);
-        const std::size_t builtin = attack::tactics_in_order(db).size();
-        if (ctx.json) {
-          ctx.out << (status ? status_json(*status)
-                             : json{{"release", nullptr}, {"builtin_tactics", builtin}})
-                                 .dump(2)
-                  << '\n';
-        } else if (status) {
-          print_status(ctx.out, *status);
-        } else {
-          ctx.out << "no ATT&CK catalogue imported (the " << builtin
-                  << " Enterprise tactics are built in): run `casetrail attack import "
-                     "enterprise-attack.json`\n";
-        }
-      });
-
-  auto* show = noun->add_subcommand(
-      "show", "A technique (T1059, T1059.001) or tactic (TA0002, execution) with everything known");
-  show->add_option("id", opts->id, "Technique ID, tactic ID or tactic shortname")->required();
-  show->callback([&ctx, opts] {
-    const auto db = ctx.open_db(store::OpenMode::existing);
-    const auto shown = attack::show(db, opts->id);
-    if (const auto* t = std::get_if<model::AttackTechniqueDetails>(&shown)) {
+noun->add_subcommand("status", "The imported release, its counts and when it was imported")
+    ->callback([&ctx] {
+      const auto db = ctx.open_db(store::OpenMode::existing);
+      const auto status = store::attack_status(db);
+      const std::size_t builtin = attack::tactics_in_order(db).size();
       if (ctx.json) {
-        ctx.out << technique_json(*t).dump(2) << '\n';
+        ctx.out << (status ? status_json(*status)
+                           : json{{"release", nullptr}, {"builtin_tactics", builtin}})
+                       .dump(2)
+                << '\n';
+      } else if (status) {
+        print_status(ctx.out, *status);
       } else {
-        print_technique(ctx.out, *t);
+        ctx.out << "no ATT&CK catalogue imported (the " << builtin
+                << " Enterprise tactics are built in): run `casetrail attack import "
+                   "enterprise-attack.json`\n";
       }
-      return;
-    }
-    const auto& tactic = std::get<attack::TacticDetails>(shown);
-    const std::size_t count = attack::tactics_in_order(db).size();
-    if (ctx.json) {
-      json j = tactic_json(tactic.tactic);
-      j["kind"] = "tactic";
-      j["tactic_count"] = count;
-      j["release"] = optional_json(tactic.release);
-      j["description"] = tactic.tactic.description;
-      json techniques = json::array();
-      for (const auto& t : tactic.techniques) techniques.push_back(ref_json(t));
-      j["techniques"] = std::move(techniques);
-      ctx.out << j.dump(2) << '\n';
-    } else {
-      print_tactic(ctx.out, tactic, count);
-    }
-  });
+    });
 
-  auto* search = noun->add_subcommand(
-      "search", "Tactics and techniques by ID prefix (T1059, TA00) or words of their names");
-  search->add_option("text", opts->text, "ID prefix, or words that must all be in the name")
-      ->required();
-  search->callback([&ctx, opts] {
-    const auto db = ctx.open_db(store::OpenMode::existing);
-    std::string text;
-    for (const auto& word : opts->text) text += (text.empty() ? "" : " ") + word;
-    const auto result = attack::search(db, text);
-    if (!result.release) {
-      ctx.warn("no ATT&CK catalogue imported: only the built-in tactics were searched");
-    }
+auto* show = noun->add_subcommand(
+    "show", "A technique (T1059, T1059.001) or tactic (TA0002, execution) with everything known");
+show->add_option("id", opts->id, "Technique ID, tactic ID or tactic shortname")->required();
+show->callback([&ctx, opts] {
+  const auto db = ctx.open_db(store::OpenMode::existing);
+  const auto shown = attack::show(db, opts->id);
+  if (const auto* t = std::get_if<model::AttackTechniqueDetails>(&shown)) {
     if (ctx.json) {
-      json tactics = json::array();
-      for (const auto& t : result.tactics) tactics.push_back(tactic_json(t));
-      json techniques = json::array();
-      for (const auto& t : result.techniques) techniques.push_back(ref_json(t));
-      ctx.out << json{{"release", optional_json(result.release)},
-                      {"tactics", std::move(tactics)},
-                      {"techniques", std::move(techniques)}}
-                     .dump(2)
-              << '\n';
-      return;
+      ctx.out << technique_json(*t).dump(2) << '\n';
+    } else {
+      print_technique(ctx.out, *t);
     }
-    Table table({"ID", "KIND", "NAME", "TACTICS", "STATUS"});
-    for (const auto& t : result.tactics) {
-      table.add({t.id, "tactic", t.name, t.shortname, "-"});
-    }
-    for (const auto& t : result.techniques) {
-      std::string tactics;
-      for (const auto& s : t.tactics) tactics += (tactics.empty() ? "" : ", ") + s;
-      table.add({t.id, t.id.size() > 5 ? "sub-technique" : "technique", printable(t.name),
-                 tactics.empty() ? "-" : tactics, status_word(t.revoked, t.deprecated)});
-    }
-    table.print(ctx.out);
-  });
-}
+    return;
+  }
+  const auto& tactic = std::get<attack::TacticDetails>(shown);
+  const std::size_t count = attack::tactics_in_order(db).size();
+  if (ctx.json) {
+    json j = tactic_json(tactic.tactic);
+    j["kind"] = "tactic";
+    j["tactic_count"] = count;
+    j["release"] = optional_json(tactic.release);
+    j["description"] = tactic.tactic.description;
+    json techniques = json::array();
+    for (const auto& t : tactic.techniques) techniques.push_back(ref_json(t));
+    j["techniques"] = std::move(techniques);
+    ctx.out << j.dump(2) << '\n';
+  } else {
+    print_tactic(ctx.out, tactic, count);
+  }
+});
+
+auto* search = noun->add_subcommand(
+    "search", "Tactics and techniques by ID prefix (T1059, TA00) or words of their names");
+search->add_option("text", opts->text, "ID prefix, or words that must all be in the name")
+    ->required();
+search->callback([&ctx, opts] {
+  const auto db = ctx.open_db(store::OpenMode::existing);
+  std::string text;
+  for (const auto& word : opts->text) text += (text.empty() ? "" : " ") + word;
+  const auto result = attack::search(db, text);
+  if (!result.release) {
+    ctx.warn("no ATT&CK catalogue imported: only the built-in tactics were searched");
+  }
+  if (ctx.json) {
+    json tactics = json::array();
+    for (const auto& t : result.tactics) tactics.push_back(tactic_json(t));
+    json techniques = json::array();
+    for (const auto& t : result.techniques) techniques.push_back(ref_json(t));
+    ctx.out << json{{"release", optional_json(result.release)},
+                    {"tactics", std::move(tactics)},
+                    {"techniques", std::move(techniques)}}
+                   .dump(2)
+            << '\n';
+    return;
+  }
+  Table table({"ID", "KIND", "NAME", "TACTICS", "STATUS"});
+  for (const auto& t : result.tactics) {
+    table.add({t.id, "tactic", t.name, t.shortname, "-"});
+  }
+  for (const auto& t : result.techniques) {
+    std::string tactics;
+    for (const auto& s : t.tactics) tactics += (tactics.empty() ? "" : ", ") + s;
+    table.add({t.id, t.id.size() > 5 ? "sub-technique" : "technique", printable(t.name),
+               tactics.empty() ? "-" : tactics, status_word(t.revoked, t.deprecated)});
+  }
+  table.print(ctx.out);
+});
+}  // namespace casetrail::cli
 
 }  // namespace casetrail::cli

@@ -25,8 +25,10 @@ std::string lower(std::string_view text) {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -67,7 +69,8 @@ ImportResult import_catalogue(const store::Database& db, const std::string& path
   const model::AttackCatalogue catalogue = read_stix_bundle(path, attack_version);
   result.replaced = store::replace_attack_catalogue(db, catalogue, analyst, now);
   const auto status = store::attack_status(db);
-  if (!status) throw Error(ErrorCode::database, "the imported ATT&CK catalogue cannot be read back");
+  if (!status)
+    throw Error(ErrorCode::database, "the imported ATT&CK catalogue cannot be read back");
   result.status = *status;
   if (result.replaced) {
     const auto before = version_numbers(result.replaced->release);
@@ -123,8 +126,10 @@ Shown show(const store::Database& db, std::string_view given) {
     const auto by_name = close_matches(store::attack_technique_refs(db), text);
     if (!by_name.empty()) message += "; by name: " + list_techniques(by_name);
   } else {
-    message += " (expected a tactic such as TA0043 or reconnaissance; techniques need an "
-               "imported catalogue: " + std::string(k_import_hint) + ")";
+    message +=
+        " (expected a tactic such as TA0043 or reconnaissance; techniques need an "
+        "imported catalogue: " +
+        std::string(k_import_hint) + ")";
   }
   throw Error(ErrorCode::not_found, message);
 }
@@ -154,7 +159,8 @@ SearchResult search(const store::Database& db, std::string_view given) {
     for (const auto& w : words) all = all && haystack.find(w) != std::string::npos;
     if (all) result.tactics.push_back(t);
   }
-  if (result.release) result.techniques = store::search_attack_techniques(db, {std::nullopt, words});
+  if (result.release)
+    result.techniques = store::search_attack_techniques(db, {std::nullopt, words});
   return result;
 }
 

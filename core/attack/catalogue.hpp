@@ -15,9 +15,9 @@
 namespace casetrail::attack {
 
 struct ImportResult {
-  model::AttackStatus status;                 // what is stored now
+  model::AttackStatus status;                   // what is stored now
   std::optional<model::AttackStatus> replaced;  // what it replaced, if anything
-  std::vector<std::string> warnings;          // e.g. an older release over a newer one
+  std::vector<std::string> warnings;            // e.g. an older release over a newer one
 };
 
 // Reads the bundle at `path` (read_stix_bundle) and replaces the stored

@@ -151,13 +151,13 @@ struct RawStrategy {
 };
 
 class BundleReader {
-public:
+ public:
   BundleReader(const std::string& name, const simdjson::padded_string& json)
       : m_name(name), m_json(json) {}
 
   model::AttackCatalogue read(const std::optional<std::string>& attack_version);
 
-private:
+ private:
   [[noreturn]] void fail(const std::string& reason) const {
     throw Error(ErrorCode::invalid_input,
                 "invalid ATT&CK bundle " + quote(m_name, 200) + ": " + reason);
@@ -486,8 +486,8 @@ void BundleReader::read_object(od::object object, RawObject& raw) {
     od::value value = field.value();
     // Long texts are copied only for the objects that keep them; "type"
     // comes first in MITRE's files, and when it does not, they are kept.
-    const bool wants_text = !raw.type || *raw.type == "attack-pattern" ||
-                            *raw.type == "x-mitre-tactic";
+    const bool wants_text =
+        !raw.type || *raw.type == "attack-pattern" || *raw.type == "x-mitre-tactic";
     if (key == "type") {
       string_field(value, key, raw.type, raw);
     } else if (key == "id") {
@@ -590,7 +590,8 @@ void BundleReader::read_root() {
          ": text after the end of the bundle");
   }
   if (m_bundle_type != "bundle" || !m_has_objects) {
-    fail("not a STIX bundle: expected an object with \"type\": \"bundle\" and an \"objects\" array");
+    fail(
+        "not a STIX bundle: expected an object with \"type\": \"bundle\" and an \"objects\" array");
   }
   if (!bundle.problem.empty()) fail("the bundle's " + bundle.problem);
 }
@@ -602,9 +603,10 @@ void BundleReader::keep(RawObject& raw) {
     object_error(raw, "no \"type\"");
   }
   const string_view type = *raw.type;
-  const bool wanted = is_catalogue_type(type) &&
-                      (type != "relationship" ||
-                       (raw.relationship_type && is_catalogue_relationship(*raw.relationship_type)));
+  const bool wanted =
+      is_catalogue_type(type) &&
+      (type != "relationship" ||
+       (raw.relationship_type && is_catalogue_relationship(*raw.relationship_type)));
   if (!raw.id) {
     if (wanted) object_error(raw, "no \"id\"");
     return;
@@ -628,8 +630,9 @@ void BundleReader::keep(RawObject& raw) {
 
   if (type == "attack-pattern") {
     if (!raw.attack_id) {
-      object_error(raw, "no ATT&CK ID (an \"external_references\" entry with \"source_name\": "
-                        "\"mitre-attack\" and an \"external_id\")");
+      object_error(raw,
+                   "no ATT&CK ID (an \"external_references\" entry with \"source_name\": "
+                   "\"mitre-attack\" and an \"external_id\")");
     }
     if (!is_technique_id(*raw.attack_id)) {
       object_error(raw, "ATT&CK ID " + quote(*raw.attack_id, 40) +
@@ -655,17 +658,18 @@ void BundleReader::keep(RawObject& raw) {
       return;
     }
     if (!raw.attack_id) {
-      object_error(raw, "no ATT&CK ID (an \"external_references\" entry with \"source_name\": "
-                        "\"mitre-attack\" and an \"external_id\")");
+      object_error(raw,
+                   "no ATT&CK ID (an \"external_references\" entry with \"source_name\": "
+                   "\"mitre-attack\" and an \"external_id\")");
     }
     if (!is_tactic_id(*raw.attack_id)) {
-      object_error(raw, "ATT&CK ID " + quote(*raw.attack_id, 40) +
-                            " is not a tactic ID such as TA0043");
+      object_error(raw,
+                   "ATT&CK ID " + quote(*raw.attack_id, 40) + " is not a tactic ID such as TA0043");
     }
     require(raw.name, "name");
     require(raw.shortname, "x_mitre_shortname");
-    m_tactics.push_back({*raw.id, *raw.attack_id, *raw.shortname, *raw.name,
-                         raw.description.value_or("")});
+    m_tactics.push_back(
+        {*raw.id, *raw.attack_id, *raw.shortname, *raw.name, raw.description.value_or("")});
   } else if (type == "x-mitre-matrix") {
     if (raw.revoked || raw.deprecated) return;
     if (!raw.has_tactic_refs) object_error(raw, "no \"tactic_refs\"");
@@ -726,8 +730,8 @@ model::AttackLogSource data_source_string(string_view text) {
 model::AttackCatalogue BundleReader::build(const std::optional<std::string>& attack_version) {
   model::AttackCatalogue catalogue;
   model::AttackRelease& release = catalogue.release;
-  release.spec_version = to_string(m_bundle_spec_version.value_or(
-      m_object_spec_version.value_or("unknown")));
+  release.spec_version =
+      to_string(m_bundle_spec_version.value_or(m_object_spec_version.value_or("unknown")));
   if (m_collection_version) {
     const auto version = parse_attack_version(*m_collection_version);
     if (!version) {
@@ -812,8 +816,9 @@ model::AttackCatalogue BundleReader::build(const std::optional<std::string>& att
     if (rank(&t) > rank(held)) it->second = &t;
   }
   if (by_attack_id.empty()) {
-    fail("no ATT&CK technique in the file (no attack-pattern with a mitre-attack ID): "
-         "not an ATT&CK bundle");
+    fail(
+        "no ATT&CK technique in the file (no attack-pattern with a mitre-attack ID): "
+        "not an ATT&CK bundle");
   }
   std::unordered_map<string_view, string_view> attack_id_by_stix;
   for (const RawTechnique& t : m_techniques) attack_id_by_stix[t.stix_id] = t.attack_id;
@@ -827,8 +832,8 @@ model::AttackCatalogue BundleReader::build(const std::optional<std::string>& att
   for (const RawRelationship& r : m_relationships) {
     if (r.type != "revoked-by" || attack_id_by_stix.count(r.source) == 0) continue;
     if (attack_id_by_stix.count(r.target) == 0) {
-      fail("object " + quote(r.id, 120) + " (revoked-by " + std::string(attack_id_by_stix[r.source]) +
-           "): \"target_ref\" " + quote(r.target, 120) +
+      fail("object " + quote(r.id, 120) + " (revoked-by " +
+           std::string(attack_id_by_stix[r.source]) + "): \"target_ref\" " + quote(r.target, 120) +
            " is not an attack-pattern of the file");
     }
     auto [it, inserted] = revoked_by.emplace(r.source, &r);
@@ -864,12 +869,13 @@ model::AttackCatalogue BundleReader::build(const std::optional<std::string>& att
       for (const LogSourceRef& ref : analytic->second.log_sources) {
         auto component = m_components.find(*ref.component_ref);
         if (component == m_components.end()) {
-          fail("object " + quote(analytic_ref, 120) +
-               ": \"x_mitre_data_component_ref\" names " + quote(*ref.component_ref, 120) +
+          fail("object " + quote(analytic_ref, 120) + ": \"x_mitre_data_component_ref\" names " +
+               quote(*ref.component_ref, 120) +
                ", which is not an x-mitre-data-component of the file");
         }
         model::AttackLogSource source;
-        if (component->second.attack_id) source.data_component_id = to_string(*component->second.attack_id);
+        if (component->second.attack_id)
+          source.data_component_id = to_string(*component->second.attack_id);
         source.data_component = component->second.name;
         source.name = to_string(*ref.name);
         source.channel = to_string(*ref.channel);
@@ -899,7 +905,8 @@ model::AttackCatalogue BundleReader::build(const std::optional<std::string>& att
                                   " is not the x_mitre_shortname of a tactic of the file");
       }
       std::pair<int, std::string> entry(it->second, std::string(phase));
-      if (std::find(tactics.begin(), tactics.end(), entry) == tactics.end()) tactics.push_back(entry);
+      if (std::find(tactics.begin(), tactics.end(), entry) == tactics.end())
+        tactics.push_back(entry);
     }
     std::sort(tactics.begin(), tactics.end());
     for (auto& [order, shortname] : tactics) t.tactics.push_back(std::move(shortname));

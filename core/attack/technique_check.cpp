@@ -139,7 +139,8 @@ std::string list_techniques(const std::vector<model::AttackTechniqueRef>& techni
 TechniqueChecker::TechniqueChecker(const store::Database& db)
     : m_db(db), m_release(store::attack_release_label(db)) {}
 
-const std::optional<model::AttackTechniqueDetails>& TechniqueChecker::lookup(const std::string& id) {
+const std::optional<model::AttackTechniqueDetails>& TechniqueChecker::lookup(
+    const std::string& id) {
   auto it = m_cache.find(id);
   if (it == m_cache.end()) it = m_cache.emplace(id, store::find_attack_technique(m_db, id)).first;
   return it->second;
@@ -169,10 +170,11 @@ TechniqueCheck TechniqueChecker::check(std::string_view field, const std::vector
       const auto& found = lookup(id);
       if (!found) {
         const auto near = close_matches(all_techniques(), id);
-        throw invalid_value(field, given,
-                            "not in ATT&CK " + *m_release +
-                                (near.empty() ? "; nothing close to it (see casetrail attack search)"
-                                              : "; close matches: " + list_techniques(near)));
+        throw invalid_value(
+            field, given,
+            "not in ATT&CK " + *m_release +
+                (near.empty() ? "; nothing close to it (see casetrail attack search)"
+                              : "; close matches: " + list_techniques(near)));
       }
       const model::AttackTechnique& t = found->technique;
       if (t.revoked) throw invalid_value(field, given, revoked_reason(*found, *m_release));
@@ -182,18 +184,18 @@ TechniqueCheck TechniqueChecker::check(std::string_view field, const std::vector
       }
       if (host_platform && !platform_listed(t.platforms, *host_platform) &&
           m_warned.insert("platform " + id + " " + normalise_platform(*host_platform)).second) {
-        check.warnings.push_back("host platform " + *host_platform +
-                                 " is not among the platforms ATT&CK " + *m_release +
-                                 " lists for " + named(id, t.name) + ": " +
-                                 join_platforms(t.platforms));
+        check.warnings.push_back(
+            "host platform " + *host_platform + " is not among the platforms ATT&CK " + *m_release +
+            " lists for " + named(id, t.name) + ": " + join_platforms(t.platforms));
       }
     }
     check.ids.push_back(id);
   }
   if (!m_release && !check.ids.empty() && !m_warned_unchecked) {
     m_warned_unchecked = true;
-    check.warnings.push_back("no ATT&CK catalogue imported: technique IDs were checked for form "
-                             "only (run `casetrail attack import enterprise-attack.json`)");
+    check.warnings.push_back(
+        "no ATT&CK catalogue imported: technique IDs were checked for form "
+        "only (run `casetrail attack import enterprise-attack.json`)");
   }
   return check;
 }

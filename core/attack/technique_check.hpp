@@ -27,9 +27,10 @@ bool is_technique_id(std::string_view id);
 std::string normalise_technique_id(std::string_view id);
 
 struct TechniqueCheck {
-  std::vector<std::string> ids;       // normalised, de-duplicated, in given order
-  std::optional<std::string> release; // the ATT&CK release checked against, if any
-  std::vector<std::string> warnings;  // deprecated IDs, platform context, "not checked: no catalogue"
+  std::vector<std::string> ids;        // normalised, de-duplicated, in given order
+  std::optional<std::string> release;  // the ATT&CK release checked against, if any
+  std::vector<std::string>
+      warnings;  // deprecated IDs, platform context, "not checked: no catalogue"
 };
 
 // Checks the technique IDs of one command. Keeps what it looked up and
@@ -37,7 +38,7 @@ struct TechniqueCheck {
 // queries each ID once and warns once per ID (and once, in all, that there
 // is no catalogue).
 class TechniqueChecker {
-public:
+ public:
   explicit TechniqueChecker(const store::Database& db);
 
   // Validates technique IDs given by `field` (for messages: "--technique").
@@ -53,7 +54,7 @@ public:
   // The release label checked against, nullopt without a catalogue.
   const std::optional<std::string>& release() const { return m_release; }
 
-private:
+ private:
   const std::optional<model::AttackTechniqueDetails>& lookup(const std::string& id);
   const std::vector<model::AttackTechniqueRef>& all_techniques();
 

@@ -76,7 +76,7 @@ struct AttackStatus {
   AttackRelease release;
   time::UtcTime imported_at{};
   std::string imported_by;
-  std::int64_t techniques = 0;      // all, sub-techniques included
+  std::int64_t techniques = 0;  // all, sub-techniques included
   std::int64_t sub_techniques = 0;
   std::int64_t revoked = 0;
   std::int64_t deprecated = 0;

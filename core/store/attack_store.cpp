@@ -124,9 +124,9 @@ std::optional<model::AttackStatus> replace_attack_catalogue(const Database& db,
     previous = read_status(c);
     // Children first: the foreign keys into attack_technique and
     // attack_tactic are checked statement by statement.
-    for (const char* table : {"attack_log_source", "attack_technique_platform",
-                              "attack_technique_tactic", "attack_technique", "attack_tactic",
-                              "attack_release"}) {
+    for (const char* table :
+         {"attack_log_source", "attack_technique_platform", "attack_technique_tactic",
+          "attack_technique", "attack_tactic", "attack_release"}) {
       c.exec(std::string("DELETE FROM ") + table);
     }
 

@@ -67,11 +67,11 @@ std::optional<std::string> stored_host_platform(const Database& db, std::int64_t
 // when there is no catalogue, stay as they are. Caches per technique ID, so
 // that listing many observations costs one lookup per distinct technique.
 class TechniqueDescriber {
-public:
+ public:
   explicit TechniqueDescriber(const Database& db);
   void describe(model::ObservationRecord& record);
 
-private:
+ private:
   struct Entry {
     bool known = false;
     std::string name;
