@@ -291,6 +291,13 @@ TEST_CASE("an object the catalogue needs without a required field is an error na
           object_with(o, "attack-pattern", "T1059.001")["kill_chain_phases"][0]["phase_name"] = "lunch";
         }) == prefix + "object \"" + ps + "\" (T1059.001): kill chain phase \"lunch\" is not the "
                                           "x_mitre_shortname of a tactic of the file");
+  // A revoked technique may keep a tactic the file no longer has.
+  const auto kept = read_stix_bundle_text(edited_fixture([](nlohmann::json& o) {
+                                            object_with(o, "attack-pattern", "T1086")
+                                                ["kill_chain_phases"][0]["phase_name"] = "lunch";
+                                          }),
+                                          "old-tactic.json", std::nullopt);
+  CHECK(technique(kept, "T1086").tactics.empty());
   CHECK(edited([](nlohmann::json& o) {
           object_with(o, "attack-pattern", "T1059.001")["modified"] = "yesterday";
         }) == prefix + "object \"" + ps + "\" (T1059.001): invalid \"modified\" \"yesterday\": "

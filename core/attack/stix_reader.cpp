@@ -901,6 +901,9 @@ model::AttackCatalogue BundleReader::build(const std::optional<std::string>& att
     for (string_view phase : raw->phases) {
       auto it = tactic_order.find(phase);
       if (it == tactic_order.end()) {
+        // A retired technique may keep a tactic that is gone; it is no
+        // longer shown under it anyway.
+        if (raw->revoked || raw->deprecated) continue;
         technique_error(*raw, "kill chain phase " + quote(phase, 60) +
                                   " is not the x_mitre_shortname of a tactic of the file");
       }
