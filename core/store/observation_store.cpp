@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/model/identity.hpp"
+#include "core/store/attack_store.hpp"
 #include "core/store/statement_util.hpp"
 #include "core/util/encoding.hpp"
 
@@ -449,9 +450,11 @@ std::int64_t for_each_observation(const Database& db, std::int64_t case_id,
     }
     if (filter.limit) s.bind(":limit", static_cast<std::int64_t>(*filter.limit));
     SQLite::Statement techniques(db.connection(), k_select_techniques);
+    TechniqueDescriber describer(db);
     while (s.executeStep()) {
       model::ObservationRecord r = read_observation(s);
       read_techniques(techniques, r);
+      describer.describe(r);
       visit(r);
       ++visited;
     }
@@ -472,6 +475,7 @@ std::optional<model::ObservationRecord> find_observation(const Database& db, std
     model::ObservationRecord r = read_observation(s);
     SQLite::Statement techniques(db.connection(), k_select_techniques);
     read_techniques(techniques, r);
+    TechniqueDescriber(db).describe(r);
     SQLite::Statement history(db.connection(),
                               "SELECT id, action, field, old_value, new_value, reason, analyst, at "
                               "FROM audit WHERE observation_id = ? ORDER BY id");
