@@ -62,6 +62,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   setup_obs_commands(app, ctx);
   setup_db_commands(app, ctx);
   setup_attack_commands(app, ctx);
+  setup_import_command(app, ctx);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -12,5 +12,6 @@ void setup_log_command(CLI::App& app, Context& ctx);
 void setup_obs_commands(CLI::App& app, Context& ctx);
 void setup_db_commands(CLI::App& app, Context& ctx);
 void setup_attack_commands(CLI::App& app, Context& ctx);
+void setup_import_command(CLI::App& app, Context& ctx);
 
 }  // namespace casetrail::cli

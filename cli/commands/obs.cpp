@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <date/tz.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -171,14 +172,31 @@ void setup_obs_commands(CLI::App& app, Context& ctx) {
       ctx.out << (first ? "]\n" : "\n]\n");
       return;
     }
-    Table table({"#", zone ? "TIME (" + std::string(zone->name()) + ")" : "TIME (UTC)", "KIND",
-                 "STATUS", "HOST", "ACCOUNT", "TECHNIQUES", "WHAT"});
+    // A column for linked observations (the same execution seen by two
+    // sources) only when the listing has any.
+    std::vector<std::vector<std::string>> rows;
+    bool any_links = false;
     store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
-      table.add({std::to_string(r.number), time_cell(r.observed_at, zone),
-                 std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
-                 r.host, printable(r.account.value_or("-"), 40), techniques_cell(r),
-                 summary_cell(r)});
+      std::string same;
+      for (auto n : r.same_execution_as) same += (same.empty() ? "#" : ",#") + std::to_string(n);
+      any_links = any_links || !same.empty();
+      rows.push_back({std::to_string(r.number), time_cell(r.observed_at, zone),
+                      std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
+                      r.host, printable(r.account.value_or("-"), 40), techniques_cell(r),
+                      summary_cell(r), same.empty() ? "-" : same});
     });
+    std::vector<std::string> headers = {"#", zone ? "TIME (" + std::string(zone->name()) + ")" : "TIME (UTC)",
+                                        "KIND", "STATUS", "HOST", "ACCOUNT", "TECHNIQUES", "WHAT"};
+    if (any_links) headers.insert(headers.begin() + 7, "SAME EXECUTION AS");
+    Table table(headers);
+    for (auto& row : rows) {
+      if (any_links) {
+        std::rotate(row.begin() + 7, row.end() - 1, row.end());
+      } else {
+        row.pop_back();
+      }
+      table.add(std::move(row));
+    }
     table.print(ctx.out);
   });
 

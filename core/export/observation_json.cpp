@@ -121,6 +121,8 @@ nlohmann::json observation_to_json(const model::ObservationRecord& r, const date
     j["hashes"] = opt(p.hashes);
     j["process_user"] = opt(p.user);
   }
+  // The same execution seen by another source (Sysmon 1 / Security 4688).
+  j["same_execution_as"] = r.same_execution_as;
   if (!r.history.empty()) {
     nlohmann::json history = nlohmann::json::array();
     for (const auto& e : r.history) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -30,20 +31,28 @@ namespace casetrail::ingest {
 // - kind-specific attributes (NewObservation::attrs), by kind:
 //   logon:      event (logon|logon_failed|explicit_credentials|logoff),
 //               logon_type, source_address, source_port, logon_process,
-//               auth_package, target_account (4648), failure_reason
+//               auth_package, target_account (4648), failure_reason;
+//               also workstation_name, subject_logon_id (4624/4625),
+//               status, sub_status (4625), target_server (4648)
 //   network:    protocol, source_ip, source_port, destination_ip,
-//               destination_port, destination_hostname, initiated
+//               destination_port, destination_hostname, initiated;
+//               also source_hostname
 //   file:       target_filename, creation_time
 //   registry:   event_type, target_object, details, new_name
 //   dns:        query_name, query_status, query_results
-//   image_load: image_loaded, signed, signature, hashes
-//   process:    auid, uid, tty, session (auditd), rule_name (Sysmon)
+//   image_load: image_loaded, signed, signature, hashes; also signature_status
+//   process:    auid, uid, tty, session (auditd), rule_name (Sysmon); also
+//               original_file_name (Sysmon), token_elevation_type (4688)
+//   any kind:   rule_name (Sysmon RuleName, when not "-")
 
 // What a reader may need beyond the file.
 struct ReaderOptions {
   std::string display_path;               // the path as given, for places in messages
   std::optional<std::string> host;        // --host: for sources without one (auditd without node=)
   const date::time_zone* source_tz = nullptr;  // --source-tz: for times without a zone
+  // --map column=field (CSV with a header other than casetrail's own), in
+  // the order given.
+  std::vector<std::pair<std::string, std::string>> csv_map;
 };
 
 // A Windows event as its System and EventData parts state it, whatever the
@@ -87,6 +96,9 @@ public:
   virtual std::optional<ReadItem> next() = 0;
   // Bytes of the input consumed so far (for progress).
   virtual std::uint64_t bytes_read() const = 0;
+  // What a --rejects file needs before the rejected records to be read again
+  // in this format (the header line of a CSV file, with its line end), or "".
+  virtual std::string rejects_preamble() const { return {}; }
 };
 
 }  // namespace casetrail::ingest

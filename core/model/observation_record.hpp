@@ -57,6 +57,7 @@ struct ObservationRecord {
   std::string source;
   std::optional<std::string> source_ref;
   std::optional<std::int64_t> import_run_id;
+  std::optional<std::string> fingerprint;  // dedup identity bytes, for imported records
   std::string analyst;
   time::UtcTime logged_at{};
   std::optional<std::string> note;
@@ -65,6 +66,9 @@ struct ObservationRecord {
   Status status = Status::unverified;
   std::vector<TechniqueRef> techniques;
   std::optional<ProcessDetails> process;
+  // Numbers of observations that are the same execution seen by another
+  // source (Sysmon 1 and Security 4688), in number order.
+  std::vector<std::int64_t> same_execution_as;
   std::vector<AuditEntry> history;  // filled by get_observation only
 };
 

@@ -186,7 +186,7 @@ constexpr const char* k_select_observation =
     "o.import_run_id, o.analyst, o.logged_at, o.note, o.raw, o.raw_codec, o.attrs, "
     "coalesce(st.status, 'unverified'), p.observation_id, p.image, p.command_line, p.args, "
     "p.args_source, p.pid, p.guid, p.parent_image, p.parent_command_line, p.parent_pid, "
-    "p.parent_guid, p.cwd, p.logon_id, p.integrity_level, p.hashes, p.user "
+    "p.parent_guid, p.cwd, p.logon_id, p.integrity_level, p.hashes, p.user, o.fingerprint "
     "FROM observation o JOIN host h ON h.id = o.host_id "
     "LEFT JOIN account a ON a.id = o.account_id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id "
@@ -251,6 +251,7 @@ model::ObservationRecord read_observation(SQLite::Statement& s) {
     p.user = optional_text(s, 43);
     r.process = std::move(p);
   }
+  r.fingerprint = optional_bytes(s, 44);
   return r;
 }
 
@@ -268,6 +269,17 @@ void read_techniques(SQLite::Statement& s, model::ObservationRecord& r) {
 constexpr const char* k_select_techniques =
     "SELECT technique_id, attack_release FROM observation_technique WHERE observation_id = ? "
     "ORDER BY technique_id";
+
+// Links are stored in both directions (migration 0002), so one side suffices.
+constexpr const char* k_select_same_execution =
+    "SELECT o.number FROM observation_link l JOIN observation o ON o.id = l.linked_id "
+    "WHERE l.observation_id = ? AND l.relation = 'same_execution' ORDER BY o.number";
+
+void read_links(SQLite::Statement& s, model::ObservationRecord& r) {
+  s.reset();
+  s.bind(1, static_cast<std::int64_t>(r.id));
+  while (s.executeStep()) r.same_execution_as.push_back(s.getColumn(0).getInt64());
+}
 
 }  // namespace
 
@@ -451,10 +463,12 @@ std::int64_t for_each_observation(const Database& db, std::int64_t case_id,
     if (filter.limit) s.bind(":limit", static_cast<std::int64_t>(*filter.limit));
     SQLite::Statement techniques(db.connection(), k_select_techniques);
     TechniqueDescriber describer(db);
+    SQLite::Statement links(db.connection(), k_select_same_execution);
     while (s.executeStep()) {
       model::ObservationRecord r = read_observation(s);
       read_techniques(techniques, r);
       describer.describe(r);
+      read_links(links, r);
       visit(r);
       ++visited;
     }
@@ -476,6 +490,8 @@ std::optional<model::ObservationRecord> find_observation(const Database& db, std
     SQLite::Statement techniques(db.connection(), k_select_techniques);
     read_techniques(techniques, r);
     TechniqueDescriber(db).describe(r);
+    SQLite::Statement links(db.connection(), k_select_same_execution);
+    read_links(links, r);
     SQLite::Statement history(db.connection(),
                               "SELECT id, action, field, old_value, new_value, reason, analyst, at "
                               "FROM audit WHERE observation_id = ? ORDER BY id");

@@ -1,0 +1,145 @@
+#include "core/store/import_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "core/error.hpp"
+
+namespace casetrail::store {
+namespace {
+
+std::int64_t us(time::UtcTime t) { return t.time_since_epoch().count(); }
+
+// Process observations of `run` and of the case's unfinished runs, joined to
+// the other source's process observations with the same pid and image on the
+// same host. :a and :b are the two sources; `o` is the observation in scope,
+// `q` its candidate partner.
+constexpr const char* k_partner_join =
+    "FROM observation o "
+    "JOIN process op ON op.observation_id = o.id "
+    "JOIN process qp ON qp.pid = op.pid AND qp.image_name = op.image_name "
+    "JOIN observation q ON q.id = qp.observation_id "
+    "WHERE o.case_id = :case AND o.kind = 'process' AND o.source IN (:a, :b) "
+    "AND op.pid IS NOT NULL AND op.image IS NOT NULL "
+    "AND q.case_id = o.case_id AND q.host_id = o.host_id AND q.kind = 'process' "
+    "AND q.source = CASE o.source WHEN :a THEN :b ELSE :a END "
+    "AND lower(qp.image) = lower(op.image) ";
+
+}  // namespace
+
+std::int64_t begin_import_run(const Database& db, const NewImportRun& run) {
+  std::int64_t id = 0;
+  write_transaction(db, [&] {
+    SQLite::Statement s(db.connection(),
+                        "INSERT INTO import_run (case_id, path, sha256, size, format, analyst, "
+                        "started_at) VALUES (:case, :path, :sha, :size, :format, :analyst, :at)");
+    s.bind(":case", static_cast<std::int64_t>(run.case_id));
+    s.bind(":path", run.path);
+    s.bind(":sha", run.sha256);
+    s.bind(":size", static_cast<std::int64_t>(run.size));
+    s.bind(":format", run.format);
+    s.bind(":analyst", run.analyst);
+    s.bind(":at", us(run.started_at));
+    s.exec();
+    id = db.connection().getLastInsertRowid();
+  });
+  return id;
+}
+
+void finish_import_run(const Database& db, std::int64_t run_id, time::UtcTime finished_at,
+                       const std::string& counts_json) {
+  write_transaction(db, [&] {
+    SQLite::Statement s(db.connection(),
+                        "UPDATE import_run SET finished_at = ?, counts = ? WHERE id = ?");
+    s.bind(1, us(finished_at));
+    s.bind(2, counts_json);
+    s.bind(3, static_cast<std::int64_t>(run_id));
+    s.exec();
+  });
+}
+
+std::int64_t link_same_executions(const Database& db, std::int64_t case_id, std::int64_t run_id,
+                                  const ExecutionLinkRule& rule) {
+  std::int64_t pairs = 0;
+  write_transaction(db, [&] {
+    // Both directions of each pair, so that reading an observation's links
+    // is one primary-key range; OR IGNORE keeps what an earlier run linked.
+    const std::string sql =
+        std::string("WITH pairs (a, b, d) AS (SELECT o.id, q.id, q.observed_at - o.observed_at ") +
+        k_partner_join +
+        "AND (o.import_run_id = :run OR o.import_run_id IN (SELECT id FROM import_run "
+        "WHERE case_id = :case AND finished_at IS NULL)) "
+        "AND q.observed_at BETWEEN o.observed_at - :window AND o.observed_at + :window) "
+        "INSERT OR IGNORE INTO observation_link (observation_id, relation, linked_id, delta_us) "
+        "SELECT a, 'same_execution', b, d FROM pairs UNION ALL "
+        "SELECT b, 'same_execution', a, -d FROM pairs";
+    SQLite::Statement s(db.connection(), sql);
+    s.bind(":case", static_cast<std::int64_t>(case_id));
+    s.bind(":run", static_cast<std::int64_t>(run_id));
+    s.bind(":a", rule.source_a);
+    s.bind(":b", rule.source_b);
+    s.bind(":window", static_cast<std::int64_t>(rule.window.count()));
+    pairs = s.exec() / 2;
+  });
+  return pairs;
+}
+
+std::vector<ClockDisagreement> find_clock_disagreements(const Database& db, std::int64_t case_id,
+                                                        std::int64_t run_id,
+                                                        const ExecutionLinkRule& rule,
+                                                        time::Micros step, time::Micros max_offset) {
+  // (host, multiple of step) -> pairs.
+  std::map<std::pair<std::string, std::int64_t>, std::int64_t> groups;
+  translate_sqlite_errors([&] {
+    // A pair with both sides in the run is met from both sides; it is counted
+    // from its source_a side only.
+    const std::string sql =
+        "SELECT h.first_name, o.source, q.observed_at - o.observed_at "
+        "FROM observation o "
+        "JOIN host h ON h.id = o.host_id "
+        "JOIN process op ON op.observation_id = o.id "
+        "JOIN process qp ON qp.pid = op.pid AND qp.image_name = op.image_name "
+        "JOIN observation q ON q.id = qp.observation_id "
+        "WHERE o.case_id = :case AND o.import_run_id = :run AND o.kind = 'process' "
+        "AND o.source IN (:a, :b) AND op.pid IS NOT NULL AND op.image IS NOT NULL "
+        "AND q.case_id = o.case_id AND q.host_id = o.host_id AND q.kind = 'process' "
+        "AND q.source = CASE o.source WHEN :a THEN :b ELSE :a END "
+        "AND NOT (o.source = :b AND q.import_run_id IS :run) "
+        "AND lower(qp.image) = lower(op.image) "
+        "AND q.observed_at BETWEEN o.observed_at - :max AND o.observed_at + :max "
+        "AND abs(q.observed_at - o.observed_at) > :window "
+        "AND NOT EXISTS (SELECT 1 FROM observation_link l WHERE l.observation_id = o.id) "
+        "AND NOT EXISTS (SELECT 1 FROM observation_link l WHERE l.observation_id = q.id)";
+    SQLite::Statement s(db.connection(), sql);
+    s.bind(":case", static_cast<std::int64_t>(case_id));
+    s.bind(":run", static_cast<std::int64_t>(run_id));
+    s.bind(":a", rule.source_a);
+    s.bind(":b", rule.source_b);
+    s.bind(":window", static_cast<std::int64_t>(rule.window.count()));
+    s.bind(":max", static_cast<std::int64_t>(max_offset.count() + rule.window.count()));
+    const std::int64_t step_us = step.count();
+    while (s.executeStep()) {
+      std::int64_t d = s.getColumn(2).getInt64();
+      // Orient every pair as source_b's time minus source_a's.
+      if (s.getColumn(1).getString() != rule.source_a) d = -d;
+      const std::int64_t multiple = (d >= 0 ? d + step_us / 2 : d - step_us / 2) / step_us;
+      if (multiple == 0 || std::llabs(d - multiple * step_us) > rule.window.count()) continue;
+      ++groups[{s.getColumn(0).getString(), multiple}];
+    }
+  });
+  std::vector<ClockDisagreement> out;
+  for (const auto& [key, pairs] : groups) {
+    out.push_back({key.first, time::Micros(key.second * step.count()), pairs});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    if (x.host != y.host) return x.host < y.host;
+    return x.pairs > y.pairs;
+  });
+  return out;
+}
+
+}  // namespace casetrail::store
