@@ -1,0 +1,31 @@
+#pragma once
+// What every export record needs beside the observation itself.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/case_record.hpp"
+#include "core/model/observation_record.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace casetrail::exporting {
+
+struct RecordContext {
+  const model::CaseRecord* case_record = nullptr;
+  // The display zone (--tz, else the case's zone); nullptr: UTC.
+  const date::time_zone* zone = nullptr;
+  // The observation's audit history, oldest first; nullptr: none.
+  const std::vector<model::AuditEntry>* history = nullptr;
+};
+
+// The display zone's name: "UTC" for nullptr.
+std::string zone_name(const date::time_zone* zone);
+
+// The time in the display zone with its offset (UTC: "...Z").
+std::string local_time(time::UtcTime t, const date::time_zone* zone);
+
+}  // namespace casetrail::exporting
