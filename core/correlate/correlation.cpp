@@ -235,8 +235,7 @@ private:
     if (has_ref) {
       if (m_input.host || m_input.account) {
         throw Error(ErrorCode::usage,
-                    "--host and --account go with --at: observation " + *m_input.ref +
-                        " has its own");
+                    "--host and --account go with --at: an observation anchor has its own");
       }
       const auto number = evidence::parse_observation_ref("observation", *m_input.ref);
       model::ObservationRecord r = store::require_observation(m_db, m_case->id, case_key(), number);
