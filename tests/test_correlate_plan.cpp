@@ -36,7 +36,7 @@ TEST_CASE("every correlation query searches through an index and scans no table"
   test::TempDir dir;
   auto db = store::Database::open((dir / "case.db").string());
   const auto queries = store::correlation_queries();
-  REQUIRE(queries.size() == 29);
+  REQUIRE(queries.size() == 28);
   // Only the id list of json_each and the per-row technique subquery are
   // scanned; every table is searched.
   const std::regex allowed_scan("^SCAN (json_each VIRTUAL TABLE|\\(subquery-[0-9]+\\))");

@@ -157,9 +157,7 @@ public:
 
     for (Scope s : out.scopes) run_scope(out.anchor, s);
     if (out.hops > 0) run_hops(out);
-    if (out.anchor.observation) {
-      m_found[out.anchor.observation->id].at = out.anchor.at;
-    }
+    if (m_anchor_row) m_found[m_anchor_row->id].at = out.anchor.at;
 
     // Stable order: time, then number (row ids follow numbers within a
     // case); a synthetic process just before the child that describes it.
@@ -184,15 +182,19 @@ public:
     }
     out.not_shown = out.total - static_cast<std::int64_t>(entries.size());
 
+    // The shown results and the anchor (also when --limit leaves it out)
+    // in one read.
     std::vector<std::int64_t> ids;
     for (const auto& e : entries) {
       if (e.synthetic < 0) ids.push_back(e.id);
     }
-    std::unordered_map<std::int64_t, model::ObservationRecord> records;
-    for (auto& r : store::observations_by_id(m_db, out.case_record.id, ids)) {
-      const auto id = r.id;
-      records.emplace(id, std::move(r));
-    }
+    if (m_anchor_row) ids.push_back(m_anchor_row->id);
+    std::vector<model::ObservationRecord> fetched = store::observations_by_id(m_db, out.case_record.id, ids);
+    std::unordered_map<std::int64_t, std::size_t> position;
+    position.reserve(fetched.size());
+    for (std::size_t i = 0; i < fetched.size(); ++i) position.emplace(fetched[i].id, i);
+    if (m_anchor_row) out.anchor.observation = fetched.at(position.at(m_anchor_row->id));
+    out.results.reserve(entries.size());
     for (const auto& e : entries) {
       Result result;
       if (e.synthetic >= 0) {
@@ -201,9 +203,9 @@ public:
         result.relation = Relation::precedes;
         result.reasons = s.reasons;
       } else {
-        auto it = records.find(e.id);
-        if (it == records.end()) continue;  // cannot happen: ids come from this case
-        result.observation = std::move(it->second);
+        auto it = position.find(e.id);
+        if (it == position.end()) continue;  // cannot happen: ids come from this case
+        result.observation = std::move(fetched[it->second]);
         annotate(out, result, m_found[e.id]);
       }
       out.results.push_back(std::move(result));
@@ -238,15 +240,17 @@ private:
                     "--host and --account go with --at: an observation anchor has its own");
       }
       const auto number = evidence::parse_observation_ref("observation", *m_input.ref);
-      model::ObservationRecord r = store::require_observation(m_db, m_case->id, case_key(), number);
-      const auto ids = store::observation_ids(m_db, m_case->id, number);
-      m_host_id = ids->host_id;
-      m_account_id = ids->account_id;
-      anchor.at = r.observed_at;
-      anchor.host = r.host;
-      anchor.account = r.account;
-      if (r.process) anchor.logon_id = r.process->logon_id;
-      anchor.observation = std::move(r);
+      m_anchor_row = store::anchor_row(m_db, m_case->id, number);
+      if (!m_anchor_row) {
+        throw Error(ErrorCode::not_found, "no observation #" + std::to_string(number) +
+                                              " in case " + quote(case_key()));
+      }
+      m_host_id = m_anchor_row->host_id;
+      m_account_id = m_anchor_row->account_id;
+      anchor.at = m_anchor_row->observed_at;
+      anchor.host = m_anchor_row->host;
+      anchor.account = m_anchor_row->account;
+      anchor.logon_id = m_anchor_row->logon_id;
       return;
     }
     if (!m_input.host && !m_input.account) {
@@ -282,8 +286,8 @@ private:
   }
 
   void check_scopes(const Anchor& anchor, const std::vector<Scope>& scopes) {
-    const std::string who = anchor.observation
-                                ? "observation #" + std::to_string(anchor.observation->number)
+    const std::string who = m_anchor_row
+                                ? "observation #" + std::to_string(m_anchor_row->number)
                                 : std::string("an --at anchor");
     for (Scope s : scopes) {
       switch (s) {
@@ -296,7 +300,7 @@ private:
         case Scope::account:
           if (!anchor.account) {
             throw Error(ErrorCode::invalid_input,
-                        anchor.observation
+                        m_anchor_row
                             ? "--scope account needs an account: " + who + " has none"
                             : "--scope account needs an account: give --account with --at");
           }
@@ -308,8 +312,8 @@ private:
           }
           break;
         case Scope::lineage: {
-          const auto& o = anchor.observation;
-          if (!o || !o->process || (!o->process->pid && !o->process->guid)) {
+          const auto& o = m_anchor_row;
+          if (!o || !o->has_process || (!o->pid && !o->guid)) {
             throw Error(ErrorCode::invalid_input,
                         "--scope lineage needs a process id or process GUID: " + who +
                             " has neither");
@@ -355,8 +359,8 @@ private:
   }
 
   void run_lineage(const Anchor& anchor) {
-    const std::int64_t a = anchor.observation->number;
-    auto row = store::process_row(m_db, anchor.observation->id);
+    const std::int64_t a = m_anchor_row->number;
+    auto row = store::process_row(m_db, m_anchor_row->id);
     const Lineage lineage = build_lineage(m_db, m_case->id, *row, "--scope lineage");
     auto node_at = [&](int i) -> const ProcessNode& {
       return lineage.nodes[static_cast<std::size_t>(i)];
@@ -391,21 +395,21 @@ private:
         s.process.host = *anchor.host;
         const ProcessNode& child = node_at(n.children.front());
         s.at = child.started_at.value_or(anchor.at);
-        s.child_id = child.starts.empty() ? anchor.observation->id : child.starts.front().id;
+        s.child_id = child.starts.empty() ? m_anchor_row->id : child.starts.front().id;
         if (relation) s.reasons.push_back(*relation);
         m_synthetic.push_back(std::move(s));
         continue;
       }
       for (const auto& start : n.starts) {
-        if (start.id == anchor.observation->id) continue;
-        if (n.generation == 0 && anchor.observation->kind != model::Kind::process) {
+        if (start.id == m_anchor_row->id) continue;
+        if (n.generation == 0 && m_anchor_row->kind != model::Kind::process) {
           add(start.id, start.observed_at, Reason{ReasonType::same_process_as, a, {}, {}});
         } else {
           add(start.id, start.observed_at, relation);
         }
       }
       for (const auto& k : n.activity) {
-        if (k.id == anchor.observation->id) continue;
+        if (k.id == m_anchor_row->id) continue;
         const std::int64_t process = n.generation == 0 ? a : n.number().value_or(a);
         add(k.id, k.observed_at, Reason{ReasonType::same_process_as, process, {}, {}});
         if (relation) add(k.id, k.observed_at, relation);
@@ -526,17 +530,18 @@ private:
     for (const auto& r : out.results) {
       if (r.observation) records.push_back(&*r.observation);
     }
-    std::map<std::tuple<std::string, std::int64_t, std::string>, std::vector<const model::ObservationRecord*>> by_process;
+    // By pid first; same_execution() compares the rest.
+    std::unordered_map<std::int64_t, std::vector<const model::ObservationRecord*>> by_pid;
     for (const auto* r : records) {
       if (r->kind != model::Kind::process || !r->process || !r->process->pid) continue;
-      by_process[{r->host, *r->process->pid, lower_file_name(r->process->image)}].push_back(r);
+      by_pid[*r->process->pid].push_back(r);
     }
     for (auto& result : out.results) {
       if (!result.observation) continue;
       const auto& r = *result.observation;
       if (r.kind != model::Kind::process || !r.process || !r.process->pid) continue;
-      auto it = by_process.find({r.host, *r.process->pid, lower_file_name(r.process->image)});
-      if (it == by_process.end()) continue;
+      const auto it = by_pid.find(*r.process->pid);
+      if (it == by_pid.end() || it->second.size() < 2) continue;
       for (const auto* other : it->second) {
         if (same_execution(r, *other)) {
           add_reason(result.reasons, {ReasonType::same_execution_as, other->number, {}, {}});
@@ -548,11 +553,12 @@ private:
   const store::Database& m_db;
   const CorrelateInput& m_input;
   const model::CaseRecord* m_case = nullptr;
+  std::optional<store::AnchorRow> m_anchor_row;
   std::optional<std::int64_t> m_host_id;
   std::optional<std::int64_t> m_account_id;
   time::UtcTime m_from{};
   time::UtcTime m_to{};
-  std::map<std::int64_t, Found> m_found;
+  std::unordered_map<std::int64_t, Found> m_found;
   std::vector<Synthetic> m_synthetic;
   std::set<std::string> m_not_followed;
 };
@@ -622,7 +628,9 @@ std::string Reason::text() const {
 }
 
 Correlation correlate(const store::Database& db, const CorrelateInput& input) {
-  return Correlator(db, input).run();
+  Correlation out;
+  store::read_snapshot(db, [&] { out = Correlator(db, input).run(); });
+  return out;
 }
 
 bool is_host_local_account(const std::string& canonical) {

@@ -44,7 +44,7 @@ bool contradict(const std::optional<T>& a, const std::optional<T>& b) {
 
 class Builder {
 public:
-  Builder(const store::Database& db, std::int64_t case_id) : m_db(db), m_case_id(case_id) {}
+  Builder(const store::Database& db, std::int64_t case_id) : m_lookup(db, case_id) {}
 
   Lineage run(const store::ProcessRow& anchor, std::string_view what) {
     if (!anchor.pid && !anchor.guid) {
@@ -101,11 +101,11 @@ private:
     if (anchor.kind == model::Kind::process) return node_for_start(anchor);
     std::optional<store::ProcessRow> start;
     if (anchor.guid) {
-      auto rows = store::process_starts_with_guid(m_db, m_case_id, *anchor.guid);
+      auto rows = m_lookup.starts_with_guid(*anchor.guid);
       if (!rows.empty()) start = rows.front();
     }
     if (!start && anchor.pid) {
-      auto rows = store::process_starts_before(m_db, anchor.host_id, *anchor.pid,
+      auto rows = m_lookup.starts_before(anchor.host_id, *anchor.pid,
                                                anchor.observed_at, 1);
       if (!rows.empty() && !contradict(rows.front().image_name, anchor.image_name) &&
           !contradict(rows.front().guid, anchor.guid)) {
@@ -131,7 +131,7 @@ private:
     if (auto it = m_by_observation.find(start.id); it != m_by_observation.end()) return it->second;
     std::vector<store::ProcessRow> members{start};
     if (start.pid && start.image_name) {
-      for (auto& other : store::process_starts_between(m_db, start.host_id, *start.pid,
+      for (auto& other : m_lookup.starts_between(start.host_id, *start.pid,
                                                        start.observed_at - k_pair_tolerance,
                                                        start.observed_at + k_pair_tolerance)) {
         if (other.id == start.id || other.image_name != start.image_name) continue;
@@ -202,13 +202,13 @@ private:
     const std::int64_t number = *child.number();
 
     if (parent_guid) {
-      for (const auto& row : store::process_starts_with_guid(m_db, m_case_id, *parent_guid)) {
+      for (const auto& row : m_lookup.starts_with_guid(*parent_guid)) {
         if (!is_member(n, row.id)) return node_for_start(row);
       }
     }
     if (parent_pid) {
       for (const auto& row :
-           store::process_starts_before(m_db, host_id, *parent_pid, started, k_lookahead)) {
+           m_lookup.starts_before(host_id, *parent_pid, started, k_lookahead)) {
         if (is_member(n, row.id)) continue;
         // The latest start with that pid is the parent, unless its image or
         // GUID says it is another process (the real parent was not recorded).
@@ -260,7 +260,7 @@ private:
     const bool recorded = !node(n).synthetic();
     if (!pid) return std::nullopt;
     const time::UtcTime after = recorded ? node(n).starts.back().observed_at : *node(n).known_at;
-    for (const auto& row : store::process_starts_after(m_db, host_id, *pid, after, k_lookahead)) {
+    for (const auto& row : m_lookup.starts_after(host_id, *pid, after, k_lookahead)) {
       if (is_member(n, row.id)) continue;
       if (recorded && node_for_start(row) == n) continue;
       return row.observed_at;
@@ -273,10 +273,10 @@ private:
     const std::optional<std::string> guid = node(n).guid;
     const std::optional<std::int64_t> pid = node(n).pid;
     const std::int64_t host_id = node(n).host_id;
-    if (guid) candidates = store::children_by_parent_guid(m_db, m_case_id, *guid);
+    if (guid) candidates = m_lookup.children_by_parent_guid(*guid);
     if (pid) {
       const time::UtcTime from = node(n).started_at.value_or(k_beginning);
-      for (auto& row : store::children_by_parent_pid(m_db, host_id, *pid, from, next_start(n))) {
+      for (auto& row : m_lookup.children_by_parent_pid(host_id, *pid, from, next_start(n))) {
         candidates.push_back(std::move(row));
       }
     }
@@ -300,10 +300,10 @@ private:
     const std::optional<time::UtcTime> started = node(n).started_at;
     const std::int64_t host_id = node(n).host_id;
     std::vector<store::ObservationKey> keys;
-    if (guid) keys = store::activity_by_guid(m_db, m_case_id, *guid);
+    if (guid) keys = m_lookup.activity_by_guid(*guid);
     if (pid && started) {
       const auto end = next_start(n);
-      for (const auto& k : store::activity_by_pid(m_db, host_id, *pid, *started, end)) {
+      for (const auto& k : m_lookup.activity_by_pid(host_id, *pid, *started, end)) {
         keys.push_back(k);
       }
     }
@@ -316,8 +316,7 @@ private:
     node(n).activity = std::move(keys);
   }
 
-  const store::Database& m_db;
-  std::int64_t m_case_id;
+  store::ProcessLookup m_lookup;
   Lineage m_lineage;
   std::unordered_map<std::int64_t, int> m_by_observation;
   std::unordered_map<int, std::optional<int>> m_parent;

@@ -11,8 +11,10 @@
 
 namespace casetrail::correlate {
 
-ProcessTree process_tree(const store::Database& db, const std::string& case_key,
-                         const std::string& ref) {
+namespace {
+
+ProcessTree build_tree(const store::Database& db, const std::string& case_key,
+                       const std::string& ref) {
   const model::CaseRecord c = store::require_case(db, case_key);
   const auto number = evidence::parse_observation_ref("observation", ref);
   const auto anchor = store::require_observation(db, c.id, c.key, number);
@@ -74,6 +76,15 @@ ProcessTree process_tree(const store::Database& db, const std::string& case_key,
       stack.push_back({*it, p.depth + 1, index});
     }
   }
+  return tree;
+}
+
+}  // namespace
+
+ProcessTree process_tree(const store::Database& db, const std::string& case_key,
+                         const std::string& ref) {
+  ProcessTree tree;
+  store::read_snapshot(db, [&] { tree = build_tree(db, case_key, ref); });
   return tree;
 }
 

@@ -1,14 +1,14 @@
 #include "core/store/correlate_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
+#include <memory>
 #include <limits>
-#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/store/statement_util.hpp"
-#include "core/util/encoding.hpp"
 
 namespace casetrail::store {
 namespace {
@@ -24,8 +24,12 @@ namespace sql {
 constexpr const char* find_host = "SELECT id, canonical FROM host WHERE case_id = ? AND canonical = ?";
 constexpr const char* find_account =
     "SELECT id, canonical FROM account WHERE case_id = ? AND canonical = ?";
-constexpr const char* observation_ids =
-    "SELECT id, host_id, account_id FROM observation WHERE case_id = ? AND number = ?";
+constexpr const char* anchor_row =
+    "SELECT o.id, o.number, o.kind, o.observed_at, o.host_id, h.canonical, o.account_id, "
+    "a.canonical, p.observation_id, p.logon_id, p.pid, p.guid "
+    "FROM observation o JOIN host h ON h.id = o.host_id "
+    "LEFT JOIN account a ON a.id = o.account_id "
+    "LEFT JOIN process p ON p.observation_id = o.id WHERE o.case_id = ? AND o.number = ?";
 
 constexpr const char* window_on_host =
     "SELECT id, observed_at FROM observation WHERE host_id = ? AND observed_at BETWEEN ? AND ? "
@@ -108,35 +112,30 @@ constexpr const char* activity_by_pid =
     "WHERE host_id = ? AND pid = ? AND kind <> 'process' AND observed_at >= ? AND observed_at < ? "
     "ORDER BY observed_at, observation_id";
 
-// Everything of an observation but its raw record (not shown by correlation,
-// and decompressing it for every row would dominate the time). The unary +
-// keeps the planner off observation_case_time, which would read the whole
-// case to find a few rows by id (https://www.sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
+// What a correlation result shows of an observation, nothing more: reading
+// every column of a wide row (and the raw record above all) for each result
+// would cost more than finding the results. The unary + keeps the planner
+// off observation_case_time, which would read the whole case to find a few
+// rows by id (https://www.sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
 constexpr const char* observations_by_id =
-    "SELECT o.id, o.number, o.uuid, o.kind, o.observed_at, o.observed_offset, o.observed_text, "
-    "o.time_precision, o.time_zone, o.time_source, o.skew_us, h.canonical, o.host_observed, "
-    "h.fqdn, h.platform, a.canonical, o.account_observed, a.sid, o.source, o.source_ref, "
-    "o.import_run_id, o.analyst, o.logged_at, o.note, o.attrs, "
-    "coalesce(st.status, 'unverified'), p.observation_id, p.image, p.command_line, p.args, "
-    "p.args_source, p.pid, p.guid, p.parent_image, p.parent_command_line, p.parent_pid, "
-    "p.parent_guid, p.cwd, p.logon_id, p.integrity_level, p.hashes, p.user "
+    "SELECT o.id, o.number, o.kind, o.observed_at, h.canonical, a.canonical, o.source, o.note, "
+    "o.attrs, st.status, p.observation_id, p.image, p.command_line, p.pid, p.guid, p.logon_id, "
+    "(SELECT group_concat(technique_id, ' ') FROM observation_technique ot "
+    "WHERE ot.observation_id = o.id) "
     "FROM observation o JOIN host h ON h.id = o.host_id "
     "LEFT JOIN account a ON a.id = o.account_id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id "
     "LEFT JOIN process p ON p.observation_id = o.id "
     "WHERE o.id IN (SELECT value FROM json_each(?)) AND +o.case_id = ? "
     "ORDER BY o.observed_at, o.number";
-constexpr const char* techniques_by_id =
-    "SELECT observation_id, technique_id, attack_release FROM observation_technique "
-    "WHERE observation_id IN (SELECT value FROM json_each(?)) ORDER BY observation_id, technique_id";
 
 // for_each_event: the WHERE clause is built from the filter; these are its
 // two shapes as the plan test checks them (whole case, one host).
 constexpr const char* events_select =
     "SELECT o.id, o.observed_at, o.number, o.kind, coalesce(st.status, 'unverified'), "
     "h.canonical, a.canonical, "
-    "(SELECT group_concat(technique_id, ' ') FROM (SELECT technique_id FROM observation_technique "
-    "ot WHERE ot.observation_id = o.id ORDER BY technique_id)) "
+    "(SELECT group_concat(technique_id, ' ') FROM observation_technique ot "
+    "WHERE ot.observation_id = o.id) "
     "FROM observation o JOIN host h ON h.id = o.host_id "
     "LEFT JOIN account a ON a.id = o.account_id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id ";
@@ -217,65 +216,45 @@ std::vector<ProcessRow> read_process_rows(SQLite::Statement& s) {
   return rows;
 }
 
-std::vector<std::string> decode_args(const std::string& text) {
-  std::vector<std::string> args;
-  for (const auto& item : nlohmann::json::parse(text)) {
-    if (item.is_string()) {
-      args.push_back(item.get<std::string>());
-    } else {
-      args.push_back(util::base64_decode(item.at("base64").get<std::string>()).value_or(""));
-    }
+// Technique IDs as group_concat gives them ("T1003 T1059.001"), sorted.
+std::vector<model::TechniqueRef> split_techniques(const std::optional<std::string>& text) {
+  std::vector<model::TechniqueRef> refs;
+  if (!text) return refs;
+  std::size_t start = 0;
+  while (start < text->size()) {
+    auto end = text->find(' ', start);
+    if (end == std::string::npos) end = text->size();
+    if (end > start) refs.push_back({text->substr(start, end - start), {}, {}, {}});
+    start = end + 1;
   }
-  return args;
+  std::sort(refs.begin(), refs.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return refs;
 }
 
 model::ObservationRecord read_record(SQLite::Statement& s) {
   model::ObservationRecord r;
   r.id = s.getColumn(0).getInt64();
   r.number = s.getColumn(1).getInt64();
-  r.uuid = s.getColumn(2).getString();
-  r.kind = model::parse_kind(s.getColumn(3).getString()).value_or(model::Kind::note);
-  r.observed_at = from_us(s.getColumn(4).getInt64());
-  r.observed_offset = s.getColumn(5).getInt();
-  r.observed_text = s.getColumn(6).getString();
-  r.time_precision = s.getColumn(7).getInt();
-  r.time_zone = optional_text(s, 8);
-  r.time_source = s.getColumn(9).getString();
-  if (auto skew = optional_int(s, 10)) r.skew = time::Micros(*skew);
-  r.host = s.getColumn(11).getString();
-  r.host_observed = s.getColumn(12).getString();
-  r.host_fqdn = optional_text(s, 13);
-  r.host_platform = optional_text(s, 14);
-  r.account = optional_text(s, 15);
-  r.account_observed = optional_text(s, 16);
-  r.account_sid = optional_text(s, 17);
-  r.source = s.getColumn(18).getString();
-  r.source_ref = optional_text(s, 19);
-  r.import_run_id = optional_int(s, 20);
-  r.analyst = s.getColumn(21).getString();
-  r.logged_at = from_us(s.getColumn(22).getInt64());
-  r.note = optional_text(s, 23);
-  r.attrs_json = optional_text(s, 24);
-  r.status = model::parse_status(s.getColumn(25).getString()).value_or(model::Status::unverified);
-  if (!s.isColumnNull(26)) {
+  r.kind = model::parse_kind(s.getColumn(2).getText()).value_or(model::Kind::note);
+  r.observed_at = from_us(s.getColumn(3).getInt64());
+  r.host = s.getColumn(4).getString();
+  r.account = optional_text(s, 5);
+  r.source = s.getColumn(6).getString();
+  r.note = optional_text(s, 7);
+  r.attrs_json = optional_text(s, 8);
+  if (!s.isColumnNull(9)) {
+    r.status = model::parse_status(s.getColumn(9).getText()).value_or(model::Status::unverified);
+  }
+  if (!s.isColumnNull(10)) {
     model::ProcessDetails p;
-    p.image = optional_text(s, 27);
-    p.command_line = optional_bytes(s, 28);
-    if (auto args = optional_text(s, 29)) p.args = decode_args(*args);
-    p.args_source = optional_text(s, 30);
-    p.pid = optional_int(s, 31);
-    p.guid = optional_text(s, 32);
-    p.parent_image = optional_text(s, 33);
-    p.parent_command_line = optional_bytes(s, 34);
-    p.parent_pid = optional_int(s, 35);
-    p.parent_guid = optional_text(s, 36);
-    p.cwd = optional_text(s, 37);
-    p.logon_id = optional_text(s, 38);
-    p.integrity_level = optional_text(s, 39);
-    p.hashes = optional_text(s, 40);
-    p.user = optional_text(s, 41);
+    p.image = optional_text(s, 11);
+    p.command_line = optional_bytes(s, 12);
+    p.pid = optional_int(s, 13);
+    p.guid = optional_text(s, 14);
+    p.logon_id = optional_text(s, 15);
     r.process = std::move(p);
   }
+  r.techniques = split_techniques(optional_text(s, 16));
   return r;
 }
 
@@ -296,6 +275,16 @@ auto query(const Database& db, Fn&& fn) {
 }
 
 }  // namespace
+
+void read_snapshot(const Database& db, const std::function<void()>& body) {
+  translate_sqlite_errors([&] {
+    // Deferred: a read lock at the first read, no write lock ever; the
+    // destructor rolls back (nothing to undo) when body throws.
+    SQLite::Transaction snapshot(db.connection(), SQLite::TransactionBehavior::DEFERRED);
+    body();
+    snapshot.commit();
+  });
+}
 
 std::optional<Entity> find_host(const Database& db, std::int64_t case_id,
                                 const std::string& canonical) {
@@ -321,15 +310,26 @@ std::optional<Entity> find_account(const Database& db, std::int64_t case_id,
   });
 }
 
-std::optional<ObservationIds> observation_ids(const Database& db, std::int64_t case_id,
-                                              std::int64_t number) {
-  return query(db, [&](SQLite::Database& c) -> std::optional<ObservationIds> {
-    SQLite::Statement s(c, sql::observation_ids);
+std::optional<AnchorRow> anchor_row(const Database& db, std::int64_t case_id, std::int64_t number) {
+  return query(db, [&](SQLite::Database& c) -> std::optional<AnchorRow> {
+    SQLite::Statement s(c, sql::anchor_row);
     s.bind(1, static_cast<std::int64_t>(case_id));
     s.bind(2, static_cast<std::int64_t>(number));
     if (!s.executeStep()) return std::nullopt;
-    return ObservationIds{s.getColumn(0).getInt64(), s.getColumn(1).getInt64(),
-                          optional_int(s, 2)};
+    AnchorRow r;
+    r.id = s.getColumn(0).getInt64();
+    r.number = s.getColumn(1).getInt64();
+    r.kind = model::parse_kind(s.getColumn(2).getString()).value_or(model::Kind::note);
+    r.observed_at = from_us(s.getColumn(3).getInt64());
+    r.host_id = s.getColumn(4).getInt64();
+    r.host = s.getColumn(5).getString();
+    r.account_id = optional_int(s, 6);
+    r.account = optional_text(s, 7);
+    r.has_process = !s.isColumnNull(8);
+    r.logon_id = optional_text(s, 9);
+    r.pid = optional_int(s, 10);
+    r.guid = optional_text(s, 11);
+    return r;
   });
 }
 
@@ -420,123 +420,156 @@ std::optional<ProcessRow> process_row(const Database& db, std::int64_t id) {
   });
 }
 
-std::vector<ProcessRow> process_starts_with_guid(const Database& db, std::int64_t case_id,
-                                                 const std::string& guid) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::process_starts_with_guid);
+// One slot per lookup, prepared on first use.
+struct ProcessLookup::Statements {
+  enum Slot {
+    with_guid,
+    before,
+    after,
+    between,
+    by_parent_guid,
+    by_parent_pid,
+    activity_guid,
+    activity_pid,
+    count
+  };
+  SQLite::Database& connection;
+  std::array<std::unique_ptr<SQLite::Statement>, count> slots;
+
+  // The statement for `slot`, reset and without bindings.
+  SQLite::Statement& get(Slot slot, const char* text) {
+    auto& s = slots[slot];
+    if (!s) {
+      s = std::make_unique<SQLite::Statement>(connection, text);
+    } else {
+      s->reset();
+      s->clearBindings();
+    }
+    return *s;
+  }
+};
+
+ProcessLookup::ProcessLookup(const Database& db, std::int64_t case_id)
+    : m_case_id(case_id), m_statements(new Statements{db.connection(), {}}) {}
+
+ProcessLookup::~ProcessLookup() = default;
+
+std::vector<ProcessRow> ProcessLookup::starts_with_guid(const std::string& guid) {
+  std::vector<ProcessRow> rows;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::with_guid, sql::process_starts_with_guid);
     s.bind(1, guid);
-    s.bind(2, static_cast<std::int64_t>(case_id));
-    return read_process_rows(s);
+    s.bind(2, static_cast<std::int64_t>(m_case_id));
+    rows = read_process_rows(s);
   });
+  return rows;
 }
 
-std::vector<ProcessRow> process_starts_before(const Database& db, std::int64_t host_id,
-                                              std::int64_t pid, time::UtcTime at, int limit) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::process_starts_before);
+std::vector<ProcessRow> ProcessLookup::starts_before(std::int64_t host_id, std::int64_t pid,
+                                                     time::UtcTime at, int limit) {
+  std::vector<ProcessRow> rows;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::before, sql::process_starts_before);
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, static_cast<std::int64_t>(pid));
     s.bind(3, us(at));
     s.bind(4, limit);
-    return read_process_rows(s);
+    rows = read_process_rows(s);
   });
+  return rows;
 }
 
-std::vector<ProcessRow> process_starts_after(const Database& db, std::int64_t host_id,
-                                             std::int64_t pid, time::UtcTime after, int limit) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::process_starts_after);
+std::vector<ProcessRow> ProcessLookup::starts_after(std::int64_t host_id, std::int64_t pid,
+                                                    time::UtcTime after, int limit) {
+  std::vector<ProcessRow> rows;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::after, sql::process_starts_after);
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, static_cast<std::int64_t>(pid));
     s.bind(3, us(after));
     s.bind(4, limit);
-    return read_process_rows(s);
+    rows = read_process_rows(s);
   });
+  return rows;
 }
 
-std::vector<ProcessRow> process_starts_between(const Database& db, std::int64_t host_id,
-                                               std::int64_t pid, time::UtcTime from,
-                                               time::UtcTime to) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::process_starts_between);
+std::vector<ProcessRow> ProcessLookup::starts_between(std::int64_t host_id, std::int64_t pid,
+                                                      time::UtcTime from, time::UtcTime to) {
+  std::vector<ProcessRow> rows;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::between, sql::process_starts_between);
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, static_cast<std::int64_t>(pid));
     s.bind(3, us(from));
     s.bind(4, us(to));
-    return read_process_rows(s);
+    rows = read_process_rows(s);
   });
+  return rows;
 }
 
-std::vector<ProcessRow> children_by_parent_guid(const Database& db, std::int64_t case_id,
-                                                const std::string& guid) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::children_by_parent_guid);
+std::vector<ProcessRow> ProcessLookup::children_by_parent_guid(const std::string& guid) {
+  std::vector<ProcessRow> rows;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::by_parent_guid, sql::children_by_parent_guid);
     s.bind(1, guid);
-    s.bind(2, static_cast<std::int64_t>(case_id));
-    return read_process_rows(s);
+    s.bind(2, static_cast<std::int64_t>(m_case_id));
+    rows = read_process_rows(s);
   });
+  return rows;
 }
 
-std::vector<ProcessRow> children_by_parent_pid(const Database& db, std::int64_t host_id,
-                                               std::int64_t parent_pid, time::UtcTime from,
-                                               std::optional<time::UtcTime> before) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::children_by_parent_pid);
+std::vector<ProcessRow> ProcessLookup::children_by_parent_pid(std::int64_t host_id,
+                                                              std::int64_t parent_pid,
+                                                              time::UtcTime from,
+                                                              std::optional<time::UtcTime> before) {
+  std::vector<ProcessRow> rows;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::by_parent_pid, sql::children_by_parent_pid);
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, static_cast<std::int64_t>(parent_pid));
     s.bind(3, us(from));
     s.bind(4, before ? us(*before) : std::numeric_limits<std::int64_t>::max());
-    return read_process_rows(s);
+    rows = read_process_rows(s);
   });
+  return rows;
 }
 
-std::vector<ObservationKey> activity_by_guid(const Database& db, std::int64_t case_id,
-                                             const std::string& guid) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::activity_by_guid);
+std::vector<ObservationKey> ProcessLookup::activity_by_guid(const std::string& guid) {
+  std::vector<ObservationKey> keys;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::activity_guid, sql::activity_by_guid);
     s.bind(1, guid);
-    s.bind(2, static_cast<std::int64_t>(case_id));
-    return read_keys(s);
+    s.bind(2, static_cast<std::int64_t>(m_case_id));
+    keys = read_keys(s);
   });
+  return keys;
 }
 
-std::vector<ObservationKey> activity_by_pid(const Database& db, std::int64_t host_id,
-                                            std::int64_t pid, time::UtcTime from,
-                                            std::optional<time::UtcTime> before) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::activity_by_pid);
+std::vector<ObservationKey> ProcessLookup::activity_by_pid(std::int64_t host_id, std::int64_t pid,
+                                                           time::UtcTime from,
+                                                           std::optional<time::UtcTime> before) {
+  std::vector<ObservationKey> keys;
+  translate_sqlite_errors([&] {
+    auto& s = m_statements->get(Statements::activity_pid, sql::activity_by_pid);
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, static_cast<std::int64_t>(pid));
     s.bind(3, us(from));
     s.bind(4, before ? us(*before) : std::numeric_limits<std::int64_t>::max());
-    return read_keys(s);
+    keys = read_keys(s);
   });
+  return keys;
 }
 
 std::vector<model::ObservationRecord> observations_by_id(const Database& db, std::int64_t case_id,
                                                          const std::vector<std::int64_t>& ids) {
   if (ids.empty()) return {};
   return query(db, [&](SQLite::Database& c) {
-    const std::string array = id_array(ids);
     std::vector<model::ObservationRecord> records;
-    std::unordered_map<std::int64_t, std::size_t> index;
+    records.reserve(ids.size());
     SQLite::Statement s(c, sql::observations_by_id);
-    s.bind(1, array);
+    s.bind(1, id_array(ids));
     s.bind(2, static_cast<std::int64_t>(case_id));
-    while (s.executeStep()) {
-      records.push_back(read_record(s));
-      index[records.back().id] = records.size() - 1;
-    }
-    SQLite::Statement t(c, sql::techniques_by_id);
-    t.bind(1, array);
-    while (t.executeStep()) {
-      auto it = index.find(t.getColumn(0).getInt64());
-      if (it == index.end()) continue;
-      model::TechniqueRef ref;
-      ref.id = t.getColumn(1).getString();
-      ref.attack_release = optional_text(t, 2);
-      records[it->second].techniques.push_back(std::move(ref));
-    }
+    while (s.executeStep()) records.push_back(read_record(s));
     return records;
   });
 }
@@ -607,15 +640,7 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
           model::parse_status(s.getColumn(4).getString()).value_or(model::Status::unverified);
       row.host = s.getColumn(5).getString();
       row.account = optional_text(s, 6);
-      row.techniques.clear();
-      if (auto ids = optional_text(s, 7)) {
-        std::size_t start = 0;
-        while (start <= ids->size()) {
-          const auto end = std::min(ids->find(' ', start), ids->size());
-          if (end > start) row.techniques.push_back({ids->substr(start, end - start), {}, {}, {}});
-          start = end + 1;
-        }
-      }
+      row.techniques = split_techniques(optional_text(s, 7));
       visit(row);
       ++visited;
     }
@@ -624,7 +649,9 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
 }
 
 EvidenceSpans evidence_spans(const Database& db, std::int64_t case_id) {
-  return query(db, [&](SQLite::Database& c) {
+  EvidenceSpans result;
+  // One snapshot: the totals and the lists agree even while an import runs.
+  read_snapshot(db, [&] { result = query(db, [&](SQLite::Database& c) {
     EvidenceSpans spans;
     auto read_span = [](SQLite::Statement& s, int first_column) {
       Span span;
@@ -656,14 +683,15 @@ EvidenceSpans evidence_spans(const Database& db, std::int64_t case_id) {
     excluded.executeStep();
     spans.excluded = excluded.getColumn(0).getInt64();
     return spans;
-  });
+  }); });
+  return result;
 }
 
 std::vector<NamedQuery> correlation_queries() {
   return {
       {"find_host", sql::find_host},
       {"find_account", sql::find_account},
-      {"observation_ids", sql::observation_ids},
+      {"anchor_row", sql::anchor_row},
       {"window_on_host", sql::window_on_host},
       {"window_by_account", sql::window_by_account},
       {"window_in_case", sql::window_in_case},
@@ -681,7 +709,6 @@ std::vector<NamedQuery> correlation_queries() {
       {"activity_by_guid", sql::activity_by_guid},
       {"activity_by_pid", sql::activity_by_pid},
       {"observations_by_id", sql::observations_by_id},
-      {"techniques_by_id", sql::techniques_by_id},
       {"events_in_case", std::string(sql::events_select) +
                              "WHERE o.case_id = ? AND o.observed_at >= ? AND o.observed_at <= ? "
                              "ORDER BY o.observed_at, o.number"},

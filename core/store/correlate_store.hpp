@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,12 +33,28 @@ struct Entity {
   std::string canonical;
 };
 
-// The row ids of an observation's host and account.
-struct ObservationIds {
+// What correlation needs of its anchor before anything else: row ids, time,
+// host, account, logon id and process identity.
+struct AnchorRow {
   std::int64_t id = 0;
+  std::int64_t number = 0;
+  model::Kind kind = model::Kind::process;
+  time::UtcTime observed_at{};
   std::int64_t host_id = 0;
+  std::string host;  // canonical
   std::optional<std::int64_t> account_id;
+  std::optional<std::string> account;  // canonical
+  bool has_process = false;            // it has process details
+  std::optional<std::string> logon_id;
+  std::optional<std::int64_t> pid;
+  std::optional<std::string> guid;
 };
+
+// Runs `body` inside one read transaction: every query in it sees the same
+// snapshot of the case (another process may be importing meanwhile), and
+// the file is locked once rather than once per statement. Errors inside are
+// translated as everywhere in the store.
+void read_snapshot(const Database& db, const std::function<void()>& body);
 
 // The host or account with this canonical name in the case, or nullopt.
 std::optional<Entity> find_host(const Database& db, std::int64_t case_id,
@@ -45,9 +62,8 @@ std::optional<Entity> find_host(const Database& db, std::int64_t case_id,
 std::optional<Entity> find_account(const Database& db, std::int64_t case_id,
                                    const std::string& canonical);
 
-// Host and account row ids of observation #number, or nullopt.
-std::optional<ObservationIds> observation_ids(const Database& db, std::int64_t case_id,
-                                              std::int64_t number);
+// Observation #number of the case as an anchor, or nullopt.
+std::optional<AnchorRow> anchor_row(const Database& db, std::int64_t case_id, std::int64_t number);
 
 // Observations in [from, to] on a host, by an account, in the whole case, or
 // in one logon session (same logon id on the host, any kind).
@@ -97,44 +113,60 @@ struct ProcessRow {
 // The process fields of observation `id` (any kind), or nullopt when it has none.
 std::optional<ProcessRow> process_row(const Database& db, std::int64_t id);
 
-// Process starts (kind process) in the case with this process GUID.
-std::vector<ProcessRow> process_starts_with_guid(const Database& db, std::int64_t case_id,
-                                                 const std::string& guid);
+// The lookups that build a process lineage, each statement prepared once and
+// reused: a lineage runs a handful per process, a deep tree thousands.
+// Keep one for one lineage; it must not outlive `db`. Not thread-safe.
+class ProcessLookup {
+public:
+  ProcessLookup(const Database& db, std::int64_t case_id);
+  ~ProcessLookup();
+  ProcessLookup(const ProcessLookup&) = delete;
+  ProcessLookup& operator=(const ProcessLookup&) = delete;
 
-// Process starts with `pid` on the host at or before `at`, newest first
-// (ties: highest id first), at most `limit`.
-std::vector<ProcessRow> process_starts_before(const Database& db, std::int64_t host_id,
-                                              std::int64_t pid, time::UtcTime at, int limit);
+  // Process starts (kind process) in the case with this process GUID.
+  std::vector<ProcessRow> starts_with_guid(const std::string& guid);
 
-// Process starts with `pid` on the host after `after`, oldest first, at most `limit`.
-std::vector<ProcessRow> process_starts_after(const Database& db, std::int64_t host_id,
-                                             std::int64_t pid, time::UtcTime after, int limit);
+  // Process starts with `pid` on the host at or before `at`, newest first
+  // (ties: highest id first), at most `limit`.
+  std::vector<ProcessRow> starts_before(std::int64_t host_id, std::int64_t pid, time::UtcTime at,
+                                        int limit);
 
-// Process starts with `pid` on the host in [from, to].
-std::vector<ProcessRow> process_starts_between(const Database& db, std::int64_t host_id,
-                                               std::int64_t pid, time::UtcTime from,
-                                               time::UtcTime to);
+  // Process starts with `pid` on the host after `after`, oldest first, at most `limit`.
+  std::vector<ProcessRow> starts_after(std::int64_t host_id, std::int64_t pid,
+                                       time::UtcTime after, int limit);
 
-// Process starts in the case whose parent GUID is `guid`.
-std::vector<ProcessRow> children_by_parent_guid(const Database& db, std::int64_t case_id,
-                                                const std::string& guid);
+  // Process starts with `pid` on the host in [from, to].
+  std::vector<ProcessRow> starts_between(std::int64_t host_id, std::int64_t pid,
+                                         time::UtcTime from, time::UtcTime to);
 
-// Process starts on the host whose parent pid is `parent_pid`, at or after
-// `from` and, when `before` is given, strictly before it.
-std::vector<ProcessRow> children_by_parent_pid(const Database& db, std::int64_t host_id,
-                                               std::int64_t parent_pid, time::UtcTime from,
-                                               std::optional<time::UtcTime> before);
+  // Process starts in the case whose parent GUID is `guid`.
+  std::vector<ProcessRow> children_by_parent_guid(const std::string& guid);
 
-// What a process did besides starting (observations of other kinds that name
-// it): by GUID in the case, or by pid on the host in [from, before).
-std::vector<ObservationKey> activity_by_guid(const Database& db, std::int64_t case_id,
-                                             const std::string& guid);
-std::vector<ObservationKey> activity_by_pid(const Database& db, std::int64_t host_id,
-                                            std::int64_t pid, time::UtcTime from,
-                                            std::optional<time::UtcTime> before);
+  // Process starts on the host whose parent pid is `parent_pid`, at or after
+  // `from` and, when `before` is given, strictly before it.
+  std::vector<ProcessRow> children_by_parent_pid(std::int64_t host_id, std::int64_t parent_pid,
+                                                 time::UtcTime from,
+                                                 std::optional<time::UtcTime> before);
 
-// The observations with these row ids, with techniques (no raw record, no
-// history), in time order (ties by number). Ids of other cases are ignored.
+  // What a process did besides starting (observations of other kinds that
+  // name it): by GUID in the case, or by pid on the host in [from, before).
+  std::vector<ObservationKey> activity_by_guid(const std::string& guid);
+  std::vector<ObservationKey> activity_by_pid(std::int64_t host_id, std::int64_t pid,
+                                              time::UtcTime from,
+                                              std::optional<time::UtcTime> before);
+
+private:
+  struct Statements;
+  std::int64_t m_case_id;
+  std::unique_ptr<Statements> m_statements;
+};
+
+// The observations with these row ids, in time order (ties by number); ids
+// of other cases are ignored. Only what a correlation result shows is read:
+// id, number, kind, observed_at, host, account, source, note, attrs_json,
+// status, techniques (IDs), and of the process its image, command_line,
+// pid, guid and logon_id. The rest stays empty (observation_store's
+// find_observation reads everything).
 std::vector<model::ObservationRecord> observations_by_id(const Database& db, std::int64_t case_id,
                                                          const std::vector<std::int64_t>& ids);
 
