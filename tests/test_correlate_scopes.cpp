@@ -192,7 +192,7 @@ TEST_CASE("windows are asymmetric, of any length, and zero-length windows keep t
         Numbers{19, 1, 3, 2, 4, 5, 15, 17, 6, 7, 18, 8, 9});
 }
 
-TEST_CASE("--at anchors on a time with a host and/or an account", "[correlate]") {
+TEST_CASE("an --at anchor is a time with a host and/or an account", "[correlate]") {
   ScopeCase c;
   auto by_host = c.correlate({"--at", "2026-03-01T10:10:00Z", "--host", "WS2.corp.local",
                               "--before", "0", "--after", "10m"});
@@ -207,7 +207,7 @@ TEST_CASE("--at anchors on a time with a host and/or an account", "[correlate]")
   CHECK(numbers(by_account) == Numbers{13, 14});
 }
 
-TEST_CASE("--hops follows accounts to the hosts they touched, level by level, with paths",
+TEST_CASE("hops follow accounts to the hosts they touched, level by level, with paths",
           "[correlate]") {
   ScopeCase c;
   auto one = c.correlate({"4", "--scope", "host", "--hops", "1"});
