@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
-#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -13,7 +12,6 @@
 #include "core/model/identity.hpp"
 #include "core/store/case_store.hpp"
 #include "core/store/correlate_store.hpp"
-#include "core/store/observation_store.hpp"
 
 namespace casetrail::correlate {
 namespace {
