@@ -3,9 +3,7 @@
 // process (`casetrail log`), and helpers to read correlate's JSON.
 
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,7 +13,7 @@
 namespace casetrail::test {
 
 class LoggedCase {
-public:
+ public:
   explicit LoggedCase(std::string key, std::vector<std::string> create_options = {})
       : m_key(std::move(key)) {
     std::vector<std::string> args = {"--db", m_db, "case", "new", m_key, "--title", "test"};
@@ -52,7 +50,7 @@ public:
   const std::string& key() const { return m_key; }
   const std::string& db() const { return m_db; }
 
-private:
+ private:
   TempDir m_dir;
   std::string m_db = (m_dir / "case.db").string();
   std::string m_key;

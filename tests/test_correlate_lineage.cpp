@@ -22,9 +22,10 @@ struct PidCase : LoggedCase {
                      const std::string& pid, const std::string& parent_pid,
                      const std::string& parent_image, const std::string& cmd,
                      std::vector<std::string> more = {}) {
-      std::vector<std::string> o = {"--time", time, "--host", host, "--image", image, "--pid", pid,
+      std::vector<std::string> o = {"--time",       time,       "--host",         host,
+                                    "--image",      image,      "--pid",          pid,
                                     "--parent-pid", parent_pid, "--parent-image", parent_image,
-                                    "--cmd", cmd, "--source", "Security 4688"};
+                                    "--cmd",        cmd,        "--source",       "Security 4688"};
       o.insert(o.end(), more.begin(), more.end());
       return log(o);
     };
@@ -43,8 +44,8 @@ struct PidCase : LoggedCase {
                 k_cmd_exe, "ping -n 1 10.0.0.1") == 6);
     CHECK(start(d + "10:00:30Z", "ws2", k_cmd_exe, "1000", "600", "C:\\Windows\\explorer.exe",
                 "cmd.exe") == 7);
-    CHECK(start(d + "10:01:30Z", "ws2", "C:\\Windows\\System32\\net.exe", "1400", "1000",
-                k_cmd_exe, "net user /domain") == 8);
+    CHECK(start(d + "10:01:30Z", "ws2", "C:\\Windows\\System32\\net.exe", "1400", "1000", k_cmd_exe,
+                "net user /domain") == 8);
     CHECK(start(d + "10:05:00Z", "ws1", "C:\\Windows\\System32\\tasklist.exe", "1500", "0x3e8",
                 k_cmd_exe, "tasklist /v") == 9);
     CHECK(start(d + "11:00:00Z", "ws1", "C:\\Users\\Public\\evil.exe", "1600", "1200",
@@ -66,15 +67,18 @@ struct PairCase : LoggedCase {
                     const std::string& parent_image, const std::string& parent_pid,
                     const std::string& parent_guid, const std::string& cmd,
                     std::vector<std::string> sysmon_more = {}) {
-      const std::vector<std::string> common = {"--host", "WORKSTATION5.theshire.local",
-                                               "--account", "THESHIRE\\pgustavo", "--image",
-                                               image, "--pid", pid, "--parent-image",
-                                               parent_image, "--parent-pid", parent_pid,
-                                               "--cmd", cmd, "--logon-id", "0xc61d9"};
+      const std::vector<std::string> common = {"--host",         "WORKSTATION5.theshire.local",
+                                               "--account",      "THESHIRE\\pgustavo",
+                                               "--image",        image,
+                                               "--pid",          pid,
+                                               "--parent-image", parent_image,
+                                               "--parent-pid",   parent_pid,
+                                               "--cmd",          cmd,
+                                               "--logon-id",     "0xc61d9"};
       std::vector<std::string> security = {"--time", security_time, "--source", "Security 4688"};
       security.insert(security.end(), common.begin(), common.end());
-      std::vector<std::string> sysmon = {"--time", sysmon_time, "--source", "Sysmon 1",
-                                         "--guid", guid, "--parent-guid", parent_guid};
+      std::vector<std::string> sysmon = {"--time", sysmon_time, "--source",      "Sysmon 1",
+                                         "--guid", guid,        "--parent-guid", parent_guid};
       sysmon.insert(sysmon.end(), common.begin(), common.end());
       sysmon.insert(sysmon.end(), sysmon_more.begin(), sysmon_more.end());
       return std::pair{log(security), log(sysmon)};
@@ -100,8 +104,8 @@ struct PairCase : LoggedCase {
                "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1") ==
           std::pair{5LL, 6LL});
     // powershell.exe connects out (Sysmon 3 carries its GUID).
-    CHECK(log({"--kind", "network", "--time", d + "02:58:01Z", "--host", "workstation5",
-               "--source", "Sysmon 3", "--image",
+    CHECK(log({"--kind", "network", "--time", d + "02:58:01Z", "--host", "workstation5", "--source",
+               "Sysmon 3", "--image",
                "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "--pid", "9572",
                "--guid", "{39e4a257-2d78-5f91-6c13-000000000700}", "--attr",
                "destination_ip=10.0.1.5"}) == 7);
@@ -177,8 +181,9 @@ TEST_CASE("tree prints the lineage from the root ancestor down to every descenda
   auto note = c.log({"--kind", "note", "--time", "2026-03-01T10:00:00Z", "--host", "ws1"});
   auto bad = c.run({"tree", "--case", "IR-L", std::to_string(note)});
   CHECK(bad.exit_code == 1);
-  CHECK(bad.err == "casetrail: error: tree needs a process id or process GUID: observation #13 "
-                   "has neither\n");
+  CHECK(bad.err ==
+        "casetrail: error: tree needs a process id or process GUID: observation #13 "
+        "has neither\n");
   auto unknown = c.run({"tree", "--case", "IR-L", "#77"});
   CHECK(unknown.err == "casetrail: error: no observation #77 in case \"IR-L\"\n");
 }
@@ -210,55 +215,57 @@ TEST_CASE("lineage follows GUIDs and pairs Sysmon 1 with Security 4688 of one ex
   CHECK(reasons_of(net, 5) == Texts{"child of #7", "same execution as #6"});
 }
 
-TEST_CASE("correlate --scope lineage prints parent and child reasons in a table",
-          "[correlate]") {
+TEST_CASE("correlate --scope lineage prints parent and child reasons in a table", "[correlate]") {
   PairCase c;
   auto r = c.run({"correlate", "--case", "IR-M", "4", "--scope", "lineage"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out ==
-        "anchor  "
-        "#4 at 2020-10-22T02:58:00.489000Z on workstation5 by theshire\\pgustavo, session 0xc61d9\n"
-        "window  "
-        "2020-10-22T02:43:00.489000Z to 2020-10-22T04:58:00.489000Z (15m before, 2h after)\n"
-        "scope   lineage\n"
-        "\n"
-        "#  TIME (UTC)                   OFFSET            WHEN      KIND     STATUS      "
-        "HOST          ACCOUNT            TECHNIQUES  "
-        "REASONS                                        WHAT\n"
-        "-  -                            -                 precedes  process  -           "
-        "workstation5  -                  -           "
-        "ancestor of #4 (parent of #2)                  "
-        "cmd.exe (pid 5888, known only from #2's parent fields)\n"
-        "1  2020-10-22T02:57:59.856000Z  -00:00:00.633000  precedes  process  unverified  "
-        "workstation5  theshire\\pgustavo  -           "
-        "parent of #4, same execution as #2             "
-        "mshta vbscript:Execute(\"CreateObject(\"\"Wscript.Shell\"\").Run \"\"powershell -noprofile\"\":close\")\n"
-        "2  2020-10-22T02:57:59.857000Z  -00:00:00.632000  precedes  process  unverified  "
-        "workstation5  theshire\\pgustavo  T1218.005   "
-        "parent of #4, same execution as #1             "
-        "mshta vbscript:Execute(\"CreateObject(\"\"Wscript.Shell\"\").Run \"\"powershell -noprofile\"\":close\")\n"
-        "3  2020-10-22T02:58:00.462000Z  -00:00:00.027000  precedes  process  unverified  "
-        "workstation5  theshire\\pgustavo  -           "
-        "same execution as #4, same command line as #4  "
-        "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" -noprofile\n"
-        "4  2020-10-22T02:58:00.489000Z  +00:00:00.000000  anchor    process  unverified  "
-        "workstation5  theshire\\pgustavo  T1059.001   "
-        "anchor, same execution as #3                   "
-        "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" -noprofile\n"
-        "5  2020-10-22T02:58:00.568000Z  +00:00:00.079000  follows   process  unverified  "
-        "workstation5  theshire\\pgustavo  -           "
-        "child of #4, same execution as #6              "
-        "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1\n"
-        "6  2020-10-22T02:58:00.570000Z  +00:00:00.081000  follows   process  unverified  "
-        "workstation5  theshire\\pgustavo  -           "
-        "child of #4, same execution as #5              "
-        "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1\n"
-        "7  2020-10-22T02:58:01.000000Z  +00:00:00.511000  follows   network  unverified  "
-        "workstation5  -                  -           "
-        "same process as #4                             "
-        "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\n"
-        "\n"
-        "8 results\n");
+  CHECK(
+      r.out ==
+      "anchor  "
+      "#4 at 2020-10-22T02:58:00.489000Z on workstation5 by theshire\\pgustavo, session 0xc61d9\n"
+      "window  "
+      "2020-10-22T02:43:00.489000Z to 2020-10-22T04:58:00.489000Z (15m before, 2h after)\n"
+      "scope   lineage\n"
+      "\n"
+      "#  TIME (UTC)                   OFFSET            WHEN      KIND     STATUS      "
+      "HOST          ACCOUNT            TECHNIQUES  "
+      "REASONS                                        WHAT\n"
+      "-  -                            -                 precedes  process  -           "
+      "workstation5  -                  -           "
+      "ancestor of #4 (parent of #2)                  "
+      "cmd.exe (pid 5888, known only from #2's parent fields)\n"
+      "1  2020-10-22T02:57:59.856000Z  -00:00:00.633000  precedes  process  unverified  "
+      "workstation5  theshire\\pgustavo  -           "
+      "parent of #4, same execution as #2             "
+      "mshta vbscript:Execute(\"CreateObject(\"\"Wscript.Shell\"\").Run "
+      "\"\"powershell -noprofile\"\":close\")\n"
+      "2  2020-10-22T02:57:59.857000Z  -00:00:00.632000  precedes  process  unverified  "
+      "workstation5  theshire\\pgustavo  T1218.005   "
+      "parent of #4, same execution as #1             "
+      "mshta vbscript:Execute(\"CreateObject(\"\"Wscript.Shell\"\").Run "
+      "\"\"powershell -noprofile\"\":close\")\n"
+      "3  2020-10-22T02:58:00.462000Z  -00:00:00.027000  precedes  process  unverified  "
+      "workstation5  theshire\\pgustavo  -           "
+      "same execution as #4, same command line as #4  "
+      "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" -noprofile\n"
+      "4  2020-10-22T02:58:00.489000Z  +00:00:00.000000  anchor    process  unverified  "
+      "workstation5  theshire\\pgustavo  T1059.001   "
+      "anchor, same execution as #3                   "
+      "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" -noprofile\n"
+      "5  2020-10-22T02:58:00.568000Z  +00:00:00.079000  follows   process  unverified  "
+      "workstation5  theshire\\pgustavo  -           "
+      "child of #4, same execution as #6              "
+      "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1\n"
+      "6  2020-10-22T02:58:00.570000Z  +00:00:00.081000  follows   process  unverified  "
+      "workstation5  theshire\\pgustavo  -           "
+      "child of #4, same execution as #5              "
+      "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1\n"
+      "7  2020-10-22T02:58:01.000000Z  +00:00:00.511000  follows   network  unverified  "
+      "workstation5  -                  -           "
+      "same process as #4                             "
+      "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\n"
+      "\n"
+      "8 results\n");
 }
 
 TEST_CASE("tree shows both records of one execution and the parent known only from fields",

@@ -16,19 +16,18 @@ namespace {
 // ws3; dave, seen on ws3, also works on ws4.
 struct ScopeCase : LoggedCase {
   ScopeCase() : LoggedCase("IR-1") {
-    auto process = [&](const std::string& time, const std::string& host,
-                       const std::string& account, const std::string& cmd,
-                       std::vector<std::string> more = {}) {
-      std::vector<std::string> o = {"--time", time, "--host", host, "--account", account,
-                                    "--cmd", cmd};
+    auto process = [&](const std::string& time, const std::string& host, const std::string& account,
+                       const std::string& cmd, std::vector<std::string> more = {}) {
+      std::vector<std::string> o = {"--time",    time,    "--host", host,
+                                    "--account", account, "--cmd",  cmd};
       o.insert(o.end(), more.begin(), more.end());
       return log(o);
     };
     auto logon = [&](const std::string& time, const std::string& host, const std::string& id,
                      const std::string& event, std::vector<std::string> more = {}) {
-      std::vector<std::string> o = {"--kind", "logon", "--time", time, "--host", host,
-                                    "--account", "CORP\\alice", "--logon-id", id,
-                                    "--attr", "event=" + event};
+      std::vector<std::string> o = {"--kind",     "logon", "--time",    time,
+                                    "--host",     host,    "--account", "CORP\\alice",
+                                    "--logon-id", id,      "--attr",    "event=" + event};
       o.insert(o.end(), more.begin(), more.end());
       return log(o);
     };
@@ -44,7 +43,8 @@ struct ScopeCase : LoggedCase {
     CHECK(process(day + "10:30:00.000001Z", "WS1", "CORP\\carol", "zzz.exe") == 6);
     CHECK(process(day + "10:30:00.000001Z", "WS1", "CORP\\alice", "aaa.exe",
                   {"--logon-id", "0x1000"}) == 7);
-    CHECK(process(day + "12:00:00Z", "WS1", "CORP\\alice", "edge.exe", {"--logon-id", "0x1000"}) == 8);
+    CHECK(process(day + "12:00:00Z", "WS1", "CORP\\alice", "edge.exe", {"--logon-id", "0x1000"}) ==
+          8);
     CHECK(process(day + "12:00:00.000001Z", "WS1", "CORP\\alice", "late.exe",
                   {"--logon-id", "0x1000"}) == 9);
     CHECK(process(day + "10:10:00Z", "WS2", "CORP\\alice", "net use \\\\ws3\\c$") == 10);
@@ -52,7 +52,8 @@ struct ScopeCase : LoggedCase {
     CHECK(logon(day + "10:40:00Z", "WS3", "0x5000", "logon", {"--attr", "logon_type=3"}) == 12);
     CHECK(process(day + "10:50:00Z", "WS3", "CORP\\dave", "dave-on-ws3.exe") == 13);
     CHECK(process(day + "11:00:00Z", "WS4", "CORP\\dave", "dave-on-ws4.exe") == 14);
-    CHECK(process(day + "10:05:00Z", "WS1", "NT AUTHORITY\\SYSTEM", "svchost.exe -k netsvcs") == 15);
+    CHECK(process(day + "10:05:00Z", "WS1", "NT AUTHORITY\\SYSTEM", "svchost.exe -k netsvcs") ==
+          15);
     CHECK(process(day + "10:06:00Z", "WS4", "NT AUTHORITY\\SYSTEM", "svc-on-ws4.exe") == 16);
     CHECK(process(day + "10:15:00Z", "WS1", "CORP\\alice", "other-session.exe",
                   {"--logon-id", "0x2000"}) == 17);
@@ -96,25 +97,26 @@ TEST_CASE("correlate prints a table with offsets, relations and reasons", "[corr
                   "--after", "30m"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out ==
-        "anchor  #4 at 2026-03-01T10:00:00.000000Z on ws1 by corp\\alice, session 0x1000\n"
-        "window  2026-03-01T09:45:00.000000Z to 2026-03-01T10:30:00.000000Z (15m before, 30m after)\n"
-        "scope   host\n"
-        "\n"
-        "#   TIME (UTC)                   OFFSET            WHEN       KIND     STATUS      HOST  "
-        "ACCOUNT              TECHNIQUES  REASONS            WHAT\n"
-        "2   2026-03-01T09:45:00.000000Z  -00:15:00.000000  precedes   process  unverified  ws1   "
-        "corp\\bob             -           same host          net view\n"
-        "4   2026-03-01T10:00:00.000000Z  +00:00:00.000000  anchor     process  unverified  ws1   "
-        "corp\\alice           T1033       anchor, same host  cmd.exe /c whoami\n"
-        "5   2026-03-01T10:00:00.000000Z  +00:00:00.000000  same time  process  unverified  ws1   "
-        "corp\\alice           -           same host          hostname\n"
-        "15  2026-03-01T10:05:00.000000Z  +00:05:00.000000  follows    process  unverified  ws1   "
-        "nt authority\\system  -           same host          svchost.exe -k netsvcs\n"
-        "17  2026-03-01T10:15:00.000000Z  +00:15:00.000000  follows    process  unverified  ws1   "
-        "corp\\alice           -           same host          other-session.exe\n"
-        "\n"
-        "5 results\n");
+  CHECK(
+      r.out ==
+      "anchor  #4 at 2026-03-01T10:00:00.000000Z on ws1 by corp\\alice, session 0x1000\n"
+      "window  2026-03-01T09:45:00.000000Z to 2026-03-01T10:30:00.000000Z (15m before, 30m after)\n"
+      "scope   host\n"
+      "\n"
+      "#   TIME (UTC)                   OFFSET            WHEN       KIND     STATUS      HOST  "
+      "ACCOUNT              TECHNIQUES  REASONS            WHAT\n"
+      "2   2026-03-01T09:45:00.000000Z  -00:15:00.000000  precedes   process  unverified  ws1   "
+      "corp\\bob             -           same host          net view\n"
+      "4   2026-03-01T10:00:00.000000Z  +00:00:00.000000  anchor     process  unverified  ws1   "
+      "corp\\alice           T1033       anchor, same host  cmd.exe /c whoami\n"
+      "5   2026-03-01T10:00:00.000000Z  +00:00:00.000000  same time  process  unverified  ws1   "
+      "corp\\alice           -           same host          hostname\n"
+      "15  2026-03-01T10:05:00.000000Z  +00:05:00.000000  follows    process  unverified  ws1   "
+      "nt authority\\system  -           same host          svchost.exe -k netsvcs\n"
+      "17  2026-03-01T10:15:00.000000Z  +00:15:00.000000  follows    process  unverified  ws1   "
+      "corp\\alice           -           same host          other-session.exe\n"
+      "\n"
+      "5 results\n");
 }
 
 TEST_CASE("account scope follows the account to other hosts and marks the same command line",
@@ -123,8 +125,7 @@ TEST_CASE("account scope follows the account to other hosts and marks the same c
   auto r = c.correlate({"4", "--scope", "account"});
   CHECK(numbers(r) == Numbers{20, 4, 5, 10, 17, 7, 12, 21, 18, 8});
   CHECK(reasons_of(r, 10) == std::vector<std::string>{"same account"});
-  CHECK(reasons_of(r, 21) ==
-        std::vector<std::string>{"same account", "same command line as #4"});
+  CHECK(reasons_of(r, 21) == std::vector<std::string>{"same account", "same command line as #4"});
   CHECK(r.at("results").at(3).at("host") == "ws2");
 }
 
@@ -140,17 +141,18 @@ TEST_CASE("session scope finds the logon that opened the session even before the
   CHECK(reasons_of(r, 18) == std::vector<std::string>{"same session 0x1000"});
   CHECK(r.at("results").at(0).at("offset") == "-00:30:00.000000");
   auto table = c.run({"correlate", "--case", "IR-1", "4", "--scope", "session", "--limit", "1"});
-  CHECK(table.out ==
-        "anchor  #4 at 2026-03-01T10:00:00.000000Z on ws1 by corp\\alice, session 0x1000\n"
-        "window  2026-03-01T09:45:00.000000Z to 2026-03-01T12:00:00.000000Z (15m before, 2h after)\n"
-        "scope   session\n"
-        "\n"
-        "#  TIME (UTC)                   OFFSET            WHEN      KIND   STATUS      HOST  "
-        "ACCOUNT     TECHNIQUES  REASONS                  WHAT\n"
-        "1  2026-03-01T09:30:00.000000Z  -00:30:00.000000  precedes  logon  unverified  ws1   "
-        "corp\\alice  -           logon of session 0x1000  logon 0x1000 type 10 from 10.0.0.5\n"
-        "\n"
-        "1 of 6 results shown: 5 more not shown (raise --limit)\n");
+  CHECK(
+      table.out ==
+      "anchor  #4 at 2026-03-01T10:00:00.000000Z on ws1 by corp\\alice, session 0x1000\n"
+      "window  2026-03-01T09:45:00.000000Z to 2026-03-01T12:00:00.000000Z (15m before, 2h after)\n"
+      "scope   session\n"
+      "\n"
+      "#  TIME (UTC)                   OFFSET            WHEN      KIND   STATUS      HOST  "
+      "ACCOUNT     TECHNIQUES  REASONS                  WHAT\n"
+      "1  2026-03-01T09:30:00.000000Z  -00:30:00.000000  precedes  logon  unverified  ws1   "
+      "corp\\alice  -           logon of session 0x1000  logon 0x1000 type 10 from 10.0.0.5\n"
+      "\n"
+      "1 of 6 results shown: 5 more not shown (raise --limit)\n");
 }
 
 TEST_CASE("a session anchored on its logon event reaches the processes that ran in it",
@@ -180,9 +182,10 @@ TEST_CASE("case scope takes everything in the window; scopes combine with merged
   CHECK(numbers(c.correlate({"4"})) == numbers(both));
 }
 
-TEST_CASE("windows are asymmetric, of any length, and zero-length windows keep the anchor's "
-          "microsecond",
-          "[correlate]") {
+TEST_CASE(
+    "windows are asymmetric, of any length, and zero-length windows keep the anchor's "
+    "microsecond",
+    "[correlate]") {
   ScopeCase c;
   CHECK(numbers(c.correlate({"4", "--scope", "host", "--before", "0", "--after", "0"})) ==
         Numbers{4, 5});
@@ -214,8 +217,7 @@ TEST_CASE("hops follow accounts to the hosts they touched, level by level, with 
   CHECK(numbers(one) == Numbers{2, 20, 4, 5, 15, 10, 17, 11, 6, 7, 12, 21, 18, 8});
   CHECK(one.at("not_followed") == nlohmann::json{"nt authority\\system"});
   CHECK(reasons_of(one, 11) == std::vector<std::string>{"hop 1: ws1 -> corp\\bob"});
-  CHECK(reasons_of(one, 5) ==
-        std::vector<std::string>{"same host", "hop 1: ws1 -> corp\\alice"});
+  CHECK(reasons_of(one, 5) == std::vector<std::string>{"same host", "hop 1: ws1 -> corp\\alice"});
 
   auto two = c.correlate({"4", "--scope", "host", "--hops", "2"});
   CHECK(numbers(two) == Numbers{2, 20, 4, 5, 15, 10, 17, 11, 6, 7, 12, 21, 13, 18, 8});
@@ -230,6 +232,14 @@ TEST_CASE("hops follow accounts to the hosts they touched, level by level, with 
   CHECK(numbers(three) == Numbers{2, 20, 4, 5, 15, 10, 17, 11, 6, 7, 12, 21, 13, 14, 18, 8});
   CHECK(reasons_of(three, 14) ==
         std::vector<std::string>{"hop 3: ws1 -> corp\\alice -> ws3 -> corp\\dave"});
+  // From an account, the first hop is the hosts it touched.
+  auto from_account = c.correlate({"--at", "2026-03-01T10:40:00Z", "--account", "CORP\\dave",
+                                   "--before", "0", "--after", "1h", "--hops", "1"});
+  CHECK(numbers(from_account) == Numbers{12, 13, 14});
+  CHECK(reasons_of(from_account, 12) == std::vector<std::string>{"hop 1: corp\\dave -> ws3"});
+  CHECK(reasons_of(from_account, 14) ==
+        std::vector<std::string>{"same account", "hop 1: corp\\dave -> ws4"});
+
   // #16 (SYSTEM on ws4) is reached only through ws4, a fourth level.
   auto four = c.correlate({"4", "--scope", "host", "--hops", "4"});
   CHECK(reasons_of(four, 16) ==
@@ -241,8 +251,10 @@ TEST_CASE("a DST change inside the window shows in the zone while offsets stay e
   LoggedCase c("IR-DST");
   // Berlin leaves +01:00 for +02:00 at 2026-03-29T01:00:00Z.
   CHECK(c.log({"--time", "2026-03-29T00:30:00Z", "--host", "ws1", "--cmd", "anchor.exe"}) == 1);
-  CHECK(c.log({"--time", "2026-03-29T00:59:59Z", "--host", "ws1", "--cmd", "before-change.exe"}) == 2);
-  CHECK(c.log({"--time", "2026-03-29T01:00:00Z", "--host", "ws1", "--cmd", "after-change.exe"}) == 3);
+  CHECK(c.log({"--time", "2026-03-29T00:59:59Z", "--host", "ws1", "--cmd", "before-change.exe"}) ==
+        2);
+  CHECK(c.log({"--time", "2026-03-29T01:00:00Z", "--host", "ws1", "--cmd", "after-change.exe"}) ==
+        3);
   CHECK(c.log({"--time", "2026-03-29T02:30:00Z", "--host", "ws1", "--cmd", "window-end.exe"}) == 4);
   auto r = c.run({"--tz", "Europe/Berlin", "correlate", "--case", "IR-DST", "1"});
   CHECK(r.exit_code == 0);
@@ -265,8 +277,8 @@ TEST_CASE("a DST change inside the window shows in the zone while offsets stay e
         "\n"
         "4 results\n");
   // A local --at is read in the zone; one the change skips is an error.
-  auto local = c.correlate({"--tz", "Europe/Berlin", "--at", "2026-03-29T03:00:00", "--host",
-                            "ws1", "--before", "0", "--after", "0"});
+  auto local = c.correlate({"--tz", "Europe/Berlin", "--at", "2026-03-29T03:00:00", "--host", "ws1",
+                            "--before", "0", "--after", "0"});
   CHECK(numbers(local) == Numbers{3});
   auto gap = c.run({"--tz", "Europe/Berlin", "correlate", "--case", "IR-DST", "--at",
                     "2026-03-29T02:30:00", "--host", "ws1"});

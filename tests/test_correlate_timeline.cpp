@@ -58,8 +58,8 @@ TEST_CASE("timeline --bursts groups each host's activity at quiet gaps longer th
 TEST_CASE("timeline --bursts --by account follows an account across hosts, with filters",
           "[correlate]") {
   BurstCase c;
-  auto r = c.run({"--json", "timeline", "--case", "IR-T", "--bursts", "--gap", "10m", "--by",
-                  "account"});
+  auto r = c.run(
+      {"--json", "timeline", "--case", "IR-T", "--bursts", "--gap", "10m", "--by", "account"});
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j.at("by") == "account");
@@ -76,8 +76,8 @@ TEST_CASE("timeline --bursts --by account follows an account across hosts, with 
   CHECK(first.at("kinds") == nlohmann::json{{"process", 2}, {"logon", 1}});
   CHECK(first.at("techniques") == nlohmann::json::array({{{"id", "T1059.001"}, {"count", 1}}}));
 
-  auto verified = c.run({"--json", "timeline", "--case", "IR-T", "--bursts", "--gap", "1h",
-                         "--status", "verified"});
+  auto verified = c.run(
+      {"--json", "timeline", "--case", "IR-T", "--bursts", "--gap", "1h", "--status", "verified"});
   auto v = nlohmann::json::parse(verified.out);
   REQUIRE(v.at("bursts").size() == 2);
   CHECK(v.at("bursts").at(0).at("count") == 2);
@@ -87,8 +87,7 @@ TEST_CASE("timeline --bursts --by account follows an account across hosts, with 
 TEST_CASE("timeline without --bursts lists observations like obs list, with its filters",
           "[correlate]") {
   BurstCase c;
-  auto r = c.run({"timeline", "--case", "IR-T", "--host", "WS2", "--from",
-                  "2026-03-01T10:06:30Z"});
+  auto r = c.run({"timeline", "--case", "IR-T", "--host", "WS2", "--from", "2026-03-01T10:06:30Z"});
   CHECK(r.exit_code == 0);
   CHECK(r.out ==
         "#  TIME (UTC)                   KIND     STATUS      HOST  ACCOUNT     TECHNIQUES  WHAT\n"
@@ -101,15 +100,17 @@ TEST_CASE("timeline without --bursts lists observations like obs list, with its 
   CHECK(bad.err == "casetrail: error: --gap and --by go with --bursts\n");
   auto gap = c.run({"timeline", "--case", "IR-T", "--bursts", "--gap", "soon"});
   CHECK(gap.exit_code == 1);
-  CHECK(gap.err == "casetrail: error: invalid --gap \"soon\": expected a number followed by a "
-                   "unit (d, h, m, s, ms or us)\n");
+  CHECK(gap.err ==
+        "casetrail: error: invalid --gap \"soon\": expected a number followed by a "
+        "unit (d, h, m, s, ms or us)\n");
   auto by = c.run({"timeline", "--case", "IR-T", "--bursts", "--by", "user"});
   CHECK(by.err == "casetrail: error: invalid --by \"user\": expected host or account\n");
 }
 
-TEST_CASE("case show summarises first and last seen and dwell time, ranked by verified "
-          "evidence",
-          "[correlate]") {
+TEST_CASE(
+    "case show summarises first and last seen and dwell time, ranked by verified "
+    "evidence",
+    "[correlate]") {
   BurstCase c;
   auto r = c.run({"case", "show", "IR-T"});
   CHECK(r.exit_code == 0);

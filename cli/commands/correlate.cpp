@@ -2,6 +2,7 @@
 // the process lineage around it, and activity grouped into bursts.
 
 #include <date/tz.h>
+
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -178,7 +179,8 @@ nlohmann::json result_json(const correlate::Result& r, const date::time_zone* zo
 void print_correlation(const Context& ctx, const correlate::Correlation& c,
                        const date::time_zone* zone) {
   std::string scopes;
-  for (auto s : c.scopes) scopes += (scopes.empty() ? "" : ",") + std::string(correlate::to_string(s));
+  for (auto s : c.scopes)
+    scopes += (scopes.empty() ? "" : ",") + std::string(correlate::to_string(s));
   if (ctx.json) {
     nlohmann::json j;
     j["case"] = c.case_record.key;
@@ -208,8 +210,8 @@ void print_correlation(const Context& ctx, const correlate::Correlation& c,
     ctx.out << j.dump(2) << '\n';
     return;
   }
-  std::string anchor = c.anchor.observation ? "#" + std::to_string(c.anchor.observation->number) + " at "
-                                            : "at ";
+  std::string anchor =
+      c.anchor.observation ? "#" + std::to_string(c.anchor.observation->number) + " at " : "at ";
   anchor += time_cell(c.anchor.at, zone);
   if (c.anchor.host) anchor += " on " + *c.anchor.host;
   if (c.anchor.account) anchor += " by " + printable(*c.anchor.account);
@@ -229,12 +231,12 @@ void print_correlation(const Context& ctx, const correlate::Correlation& c,
       table.add({std::to_string(o.number), time_cell(o.observed_at, zone),
                  time::format_offset(*r.offset), relation_cell(r.relation),
                  std::string(model::to_string(o.kind)), std::string(model::to_string(o.status)),
-                 o.host, printable(o.account.value_or("-"), 40), techniques_cell(o.techniques),
-                 reasons_cell(r.reasons), what_cell(o)});
+                 printable(o.host, 40), printable(o.account.value_or("-"), 40),
+                 techniques_cell(o.techniques), reasons_cell(r.reasons), what_cell(o)});
     } else {
       const auto& s = *r.synthetic;
-      table.add({"-", "-", "-", relation_cell(r.relation), "process", "-", s.host, "-", "-",
-                 reasons_cell(r.reasons), printable(s.description, 100)});
+      table.add({"-", "-", "-", relation_cell(r.relation), "process", "-", printable(s.host, 40),
+                 "-", "-", reasons_cell(r.reasons), printable(s.description, 100)});
     }
   }
   table.print(ctx.out);
@@ -278,10 +280,11 @@ void print_tree(const Context& ctx, const correlate::ProcessTree& tree,
       }
       j["numbers"] = std::move(numbers);
       j["synthetic"] = optional_json(n.synthetic);
-      j["started_at"] = n.started_at ? nlohmann::json(time::format_utc(*n.started_at))
-                                     : nlohmann::json(nullptr);
+      j["started_at"] =
+          n.started_at ? nlohmann::json(time::format_utc(*n.started_at)) : nlohmann::json(nullptr);
       if (zone) {
-        j["started_at_local"] = n.started_at ? time_json(*n.started_at, zone) : nlohmann::json(nullptr);
+        j["started_at_local"] =
+            n.started_at ? time_json(*n.started_at, zone) : nlohmann::json(nullptr);
       }
       j["pid"] = optional_json(n.pid);
       j["process_guid"] = optional_json(n.guid);
@@ -397,8 +400,8 @@ void print_bursts(const Context& ctx, const correlate::Bursts& b, const date::ti
   }
   table.print(ctx.out);
   ctx.out << '\n'
-          << b.bursts.size() << (b.bursts.size() == 1 ? " burst" : " bursts") << " (a quiet gap over "
-          << time::format_duration(b.gap) << " starts a new one)\n";
+          << b.bursts.size() << (b.bursts.size() == 1 ? " burst" : " bursts")
+          << " (a quiet gap over " << time::format_duration(b.gap) << " starts a new one)\n";
 }
 
 struct TimelineOptions {
@@ -409,9 +412,8 @@ struct TimelineOptions {
   std::optional<std::string> by;
 };
 
-void print_plain_timeline(const Context& ctx, const store::Database& db,
-                          const model::CaseRecord& c, const store::ObservationFilter& filter,
-                          const date::time_zone* zone) {
+void print_plain_timeline(const Context& ctx, const store::Database& db, const model::CaseRecord& c,
+                          const store::ObservationFilter& filter, const date::time_zone* zone) {
   if (ctx.json) {
     ctx.out << "[";
     bool first = true;
@@ -426,8 +428,8 @@ void print_plain_timeline(const Context& ctx, const store::Database& db,
   store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
     table.add({std::to_string(r.number), time_cell(r.observed_at, zone),
                std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
-               r.host, printable(r.account.value_or("-"), 40), techniques_cell(r.techniques),
-               what_cell(r)});
+               printable(r.host, 40), printable(r.account.value_or("-"), 40),
+               techniques_cell(r.techniques), what_cell(r)});
   });
   table.print(ctx.out);
 }
@@ -477,8 +479,9 @@ void setup_correlate_commands(CLI::App& app, Context& ctx) {
   auto tree_case = std::make_shared<std::string>();
   auto tree_ref = std::make_shared<std::string>();
   auto* tree = app.add_subcommand(
-      "tree", "The process lineage around an observation, from the topmost ancestor found to "
-              "every descendant");
+      "tree",
+      "The process lineage around an observation, from the topmost ancestor found to "
+      "every descendant");
   tree->add_option("--case", *tree_case, "Case key (default: CASETRAIL_CASE)");
   tree->add_option("ref", *tree_ref, "Observation number (42 or #42)")->required();
   tree->callback([&ctx, tree_case, tree_ref] {
@@ -491,15 +494,17 @@ void setup_correlate_commands(CLI::App& app, Context& ctx) {
 
   auto timeline_opts = std::make_shared<TimelineOptions>();
   auto* timeline = app.add_subcommand(
-      "timeline", "Observations in time order, or grouped into bursts of activity per host or "
-                  "account");
+      "timeline",
+      "Observations in time order, or grouped into bursts of activity per host or "
+      "account");
   timeline->add_option("--case", timeline_opts->case_key, "Case key (default: CASETRAIL_CASE)");
   auto& f = timeline_opts->filter;
   opt(timeline, "--from", f.from, "From this time (inclusive)");
   opt(timeline, "--to", f.to, "To this time (inclusive)");
   opt(timeline, "--host", f.host, "Host (any spelling; compared canonically)");
   opt(timeline, "--account", f.account, "Account (any spelling; compared canonically)");
-  opt(timeline, "--technique", f.technique, "Technique ID (a parent ID includes its sub-techniques)");
+  opt(timeline, "--technique", f.technique,
+      "Technique ID (a parent ID includes its sub-techniques)");
   opt(timeline, "--status", f.status, "unverified, verified, benign, false-positive");
   opt(timeline, "--kind", f.kind, "Observation kind");
   timeline->add_flag("--bursts", timeline_opts->bursts,
@@ -517,7 +522,7 @@ void setup_correlate_commands(CLI::App& app, Context& ctx) {
     timeline_opts->filter.tz = ctx.tz();
     if (timeline_opts->bursts) {
       correlate::BurstInput burst_input{key, timeline_opts->filter, timeline_opts->gap,
-                                  timeline_opts->by};
+                                        timeline_opts->by};
       const auto bursts = correlate::find_bursts(db, burst_input);
       const auto c = store::require_case(db, key);
       print_bursts(ctx, bursts, evidence::display_zone(&c, ctx.tz()));

@@ -53,8 +53,7 @@ Bursts find_bursts(const store::Database& db, const BurstInput& input) {
   std::map<std::string, Open> open;  // by key
   std::vector<Burst> closed;
   store::for_each_event(db, c.id, filter, [&](const store::EventRow& e) {
-    const std::string key =
-        out.by == BurstBy::host ? e.host : e.account.value_or("-");
+    const std::string key = out.by == BurstBy::host ? e.host : e.account.value_or("-");
     auto it = open.find(key);
     if (it != open.end() && e.observed_at - it->second.burst.last > out.gap) {
       closed.push_back(close(it->second));

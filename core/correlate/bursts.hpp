@@ -23,9 +23,9 @@ enum class BurstBy { host, account };
 
 struct BurstInput {
   std::string case_key;
-  evidence::FilterInput filter;   // the timeline's filters
-  std::optional<std::string> gap; // duration, default k_default_gap
-  std::optional<std::string> by;  // host (default) or account
+  evidence::FilterInput filter;    // the timeline's filters
+  std::optional<std::string> gap;  // duration, default k_default_gap
+  std::optional<std::string> by;   // host (default) or account
 };
 
 struct Burst {

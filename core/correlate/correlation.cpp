@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
-#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -13,7 +12,6 @@
 #include "core/model/identity.hpp"
 #include "core/store/case_store.hpp"
 #include "core/store/correlate_store.hpp"
-#include "core/store/observation_store.hpp"
 
 namespace casetrail::correlate {
 namespace {
@@ -87,7 +85,8 @@ std::string lower_file_name(const std::optional<std::string>& image) {
 // Sysmon 1 and Security 4688 of one creation: same host, pid and image name,
 // different sources, at most 1 s apart.
 bool same_execution(const model::ObservationRecord& a, const model::ObservationRecord& b) {
-  if (a.id == b.id || a.kind != model::Kind::process || b.kind != model::Kind::process) return false;
+  if (a.id == b.id || a.kind != model::Kind::process || b.kind != model::Kind::process)
+    return false;
   if (!a.process || !b.process || !a.process->pid || !b.process->pid) return false;
   if (a.host != b.host || *a.process->pid != *b.process->pid || a.source == b.source) return false;
   const std::string name = lower_file_name(a.process->image);
@@ -117,15 +116,14 @@ void add_reason(std::vector<Reason>& reasons, Reason reason) {
 
 struct Synthetic {
   SyntheticProcess process;
-  time::UtcTime at{};         // its child's start: it sorts just before the child
+  time::UtcTime at{};  // its child's start: it sorts just before the child
   std::int64_t child_id = 0;
   std::vector<Reason> reasons;
 };
 
 class Correlator {
-public:
-  Correlator(const store::Database& db, const CorrelateInput& input)
-      : m_db(db), m_input(input) {}
+ public:
+  Correlator(const store::Database& db, const CorrelateInput& input) : m_db(db), m_input(input) {}
 
   Correlation run() {
     Correlation out;
@@ -189,7 +187,8 @@ public:
       if (e.synthetic < 0) ids.push_back(e.id);
     }
     if (m_anchor_row) ids.push_back(m_anchor_row->id);
-    std::vector<model::ObservationRecord> fetched = store::observations_by_id(m_db, out.case_record.id, ids);
+    std::vector<model::ObservationRecord> fetched =
+        store::observations_by_id(m_db, out.case_record.id, ids);
     std::unordered_map<std::int64_t, std::size_t> position;
     position.reserve(fetched.size());
     for (std::size_t i = 0; i < fetched.size(); ++i) position.emplace(fetched[i].id, i);
@@ -220,7 +219,7 @@ public:
     return out;
   }
 
-private:
+ private:
   std::string case_key() const { return m_case->key; }
 
   void resolve_anchor(Anchor& anchor) {
@@ -242,8 +241,8 @@ private:
       const auto number = evidence::parse_observation_ref("observation", *m_input.ref);
       m_anchor_row = store::anchor_row(m_db, m_case->id, number);
       if (!m_anchor_row) {
-        throw Error(ErrorCode::not_found, "no observation #" + std::to_string(number) +
-                                              " in case " + quote(case_key()));
+        throw Error(ErrorCode::not_found,
+                    "no observation #" + std::to_string(number) + " in case " + quote(case_key()));
       }
       m_host_id = m_anchor_row->host_id;
       m_account_id = m_anchor_row->account_id;
@@ -286,9 +285,8 @@ private:
   }
 
   void check_scopes(const Anchor& anchor, const std::vector<Scope>& scopes) {
-    const std::string who = m_anchor_row
-                                ? "observation #" + std::to_string(m_anchor_row->number)
-                                : std::string("an --at anchor");
+    const std::string who = m_anchor_row ? "observation #" + std::to_string(m_anchor_row->number)
+                                         : std::string("an --at anchor");
     for (Scope s : scopes) {
       switch (s) {
         case Scope::host:
@@ -313,14 +311,15 @@ private:
           break;
         case Scope::lineage: {
           const auto& o = m_anchor_row;
-          if (!o || !o->has_process || (!o->pid && !o->guid)) {
-            throw Error(ErrorCode::invalid_input,
-                        "--scope lineage needs a process id or process GUID: " + who +
-                            " has neither");
+          if (!o || !o->process || (!o->process->pid && !o->process->guid)) {
+            throw Error(
+                ErrorCode::invalid_input,
+                "--scope lineage needs a process id or process GUID: " + who + " has neither");
           }
           break;
         }
-        case Scope::case_: break;
+        case Scope::case_:
+          break;
       }
     }
   }
@@ -334,7 +333,8 @@ private:
   void run_scope(const Anchor& anchor, Scope scope) {
     switch (scope) {
       case Scope::host:
-        for (const auto& k : store::window_on_host(m_db, *m_host_id, m_from, m_to)) add(k.id, k.observed_at);
+        for (const auto& k : store::window_on_host(m_db, *m_host_id, m_from, m_to))
+          add(k.id, k.observed_at);
         break;
       case Scope::account:
         for (const auto& k : store::window_by_account(m_db, *m_account_id, m_from, m_to)) {
@@ -342,7 +342,8 @@ private:
         }
         break;
       case Scope::case_:
-        for (const auto& k : store::window_in_case(m_db, m_case->id, m_from, m_to)) add(k.id, k.observed_at);
+        for (const auto& k : store::window_in_case(m_db, m_case->id, m_from, m_to))
+          add(k.id, k.observed_at);
         break;
       case Scope::session: {
         const std::string& logon = *anchor.logon_id;
@@ -354,25 +355,29 @@ private:
         }
         break;
       }
-      case Scope::lineage: run_lineage(anchor); break;
+      case Scope::lineage:
+        run_lineage(anchor);
+        break;
     }
   }
 
   void run_lineage(const Anchor& anchor) {
     const std::int64_t a = m_anchor_row->number;
-    auto row = store::process_row(m_db, m_anchor_row->id);
-    const Lineage lineage = build_lineage(m_db, m_case->id, *row, "--scope lineage");
+    const Lineage lineage =
+        build_lineage(m_db, m_case->id, *m_anchor_row->process, "--scope lineage");
     auto node_at = [&](int i) -> const ProcessNode& {
       return lineage.nodes[static_cast<std::size_t>(i)];
     };
     // The number that names a node in "(parent of #X)": its record, or for
     // a synthetic process the observation it is known from.
-    auto name_of = [&](int i) { return node_at(i).number().value_or(node_at(i).known_from.value_or(0)); };
+    auto name_of = [&](int i) {
+      return node_at(i).number().value_or(node_at(i).known_from.value_or(0));
+    };
 
     for (std::size_t i = 0; i < lineage.nodes.size(); ++i) {
       const ProcessNode& n = lineage.nodes[i];
-      const bool in_tree = static_cast<int>(i) == lineage.anchor || n.parent ||
-                           static_cast<int>(i) == lineage.root;
+      const bool in_tree =
+          static_cast<int>(i) == lineage.anchor || n.parent || static_cast<int>(i) == lineage.root;
       if (!in_tree) continue;  // resolved on the way, not part of this lineage
       std::optional<Reason> relation;
       if (n.generation == -1) {
@@ -497,14 +502,16 @@ private:
           }
           break;
         case Scope::session:
-          if (window && anchor.host == r.host && r.process && r.process->logon_id == anchor.logon_id) {
+          if (window && anchor.host == r.host && r.process &&
+              r.process->logon_id == anchor.logon_id) {
             add_reason(result.reasons, {ReasonType::same_session, {}, {}, *anchor.logon_id});
           }
           break;
         case Scope::case_:
           if (window) add_reason(result.reasons, {ReasonType::in_case, {}, {}, {}});
           break;
-        case Scope::lineage: break;
+        case Scope::lineage:
+          break;
       }
     }
     if (found.hop) {
@@ -512,11 +519,13 @@ private:
       result.path = found.path;
       std::string text;
       for (std::size_t i = 0; i < found.path.size(); ++i) text += (i ? " -> " : "") + found.path[i];
-      add_reason(result.reasons, {ReasonType::hop, {}, {}, "hop " + std::to_string(*found.hop) + ": " + text});
+      add_reason(result.reasons,
+                 {ReasonType::hop, {}, {}, "hop " + std::to_string(*found.hop) + ": " + text});
     }
     if (!is_anchor && anchor.observation && anchor.observation->process &&
-        anchor.observation->process->command_line && !anchor.observation->process->command_line->empty() &&
-        r.process && r.process->command_line == anchor.observation->process->command_line) {
+        anchor.observation->process->command_line &&
+        !anchor.observation->process->command_line->empty() && r.process &&
+        r.process->command_line == anchor.observation->process->command_line) {
       add_reason(result.reasons,
                  {ReasonType::same_command_line_as, anchor.observation->number, {}, {}});
     }
@@ -567,41 +576,64 @@ private:
 
 std::string_view to_string(Scope s) {
   switch (s) {
-    case Scope::host: return "host";
-    case Scope::account: return "account";
-    case Scope::session: return "session";
-    case Scope::lineage: return "lineage";
-    case Scope::case_: return "case";
+    case Scope::host:
+      return "host";
+    case Scope::account:
+      return "account";
+    case Scope::session:
+      return "session";
+    case Scope::lineage:
+      return "lineage";
+    case Scope::case_:
+      return "case";
   }
   return "host";
 }
 
 std::string_view to_string(ReasonType t) {
   switch (t) {
-    case ReasonType::anchor: return "anchor";
-    case ReasonType::parent_of: return "parent_of";
-    case ReasonType::ancestor_of: return "ancestor_of";
-    case ReasonType::child_of: return "child_of";
-    case ReasonType::descendant_of: return "descendant_of";
-    case ReasonType::same_process_as: return "same_process_as";
-    case ReasonType::same_execution_as: return "same_execution_as";
-    case ReasonType::session_logon: return "session_logon";
-    case ReasonType::same_session: return "same_session";
-    case ReasonType::same_host: return "same_host";
-    case ReasonType::same_account: return "same_account";
-    case ReasonType::same_command_line_as: return "same_command_line_as";
-    case ReasonType::in_case: return "in_case";
-    case ReasonType::hop: return "hop";
+    case ReasonType::anchor:
+      return "anchor";
+    case ReasonType::parent_of:
+      return "parent_of";
+    case ReasonType::ancestor_of:
+      return "ancestor_of";
+    case ReasonType::child_of:
+      return "child_of";
+    case ReasonType::descendant_of:
+      return "descendant_of";
+    case ReasonType::same_process_as:
+      return "same_process_as";
+    case ReasonType::same_execution_as:
+      return "same_execution_as";
+    case ReasonType::session_logon:
+      return "session_logon";
+    case ReasonType::same_session:
+      return "same_session";
+    case ReasonType::same_host:
+      return "same_host";
+    case ReasonType::same_account:
+      return "same_account";
+    case ReasonType::same_command_line_as:
+      return "same_command_line_as";
+    case ReasonType::in_case:
+      return "in_case";
+    case ReasonType::hop:
+      return "hop";
   }
   return "anchor";
 }
 
 std::string_view to_string(Relation r) {
   switch (r) {
-    case Relation::anchor: return "anchor";
-    case Relation::precedes: return "precedes";
-    case Relation::same_time: return "same_time";
-    case Relation::follows: return "follows";
+    case Relation::anchor:
+      return "anchor";
+    case Relation::precedes:
+      return "precedes";
+    case Relation::same_time:
+      return "same_time";
+    case Relation::follows:
+      return "follows";
   }
   return "follows";
 }
@@ -609,20 +641,34 @@ std::string_view to_string(Relation r) {
 std::string Reason::text() const {
   auto ref = [](std::optional<std::int64_t> n) { return "#" + std::to_string(n.value_or(0)); };
   switch (type) {
-    case ReasonType::anchor: return "anchor";
-    case ReasonType::parent_of: return "parent of " + ref(number);
-    case ReasonType::ancestor_of: return "ancestor of " + ref(number) + " (parent of " + ref(via) + ")";
-    case ReasonType::child_of: return "child of " + ref(number);
-    case ReasonType::descendant_of: return "descendant of " + ref(number) + " (child of " + ref(via) + ")";
-    case ReasonType::same_process_as: return "same process as " + ref(number);
-    case ReasonType::same_execution_as: return "same execution as " + ref(number);
-    case ReasonType::session_logon: return "logon of session " + detail;
-    case ReasonType::same_session: return "same session " + detail;
-    case ReasonType::same_host: return "same host";
-    case ReasonType::same_account: return "same account";
-    case ReasonType::same_command_line_as: return "same command line as " + ref(number);
-    case ReasonType::in_case: return "in case";
-    case ReasonType::hop: return detail;
+    case ReasonType::anchor:
+      return "anchor";
+    case ReasonType::parent_of:
+      return "parent of " + ref(number);
+    case ReasonType::ancestor_of:
+      return "ancestor of " + ref(number) + " (parent of " + ref(via) + ")";
+    case ReasonType::child_of:
+      return "child of " + ref(number);
+    case ReasonType::descendant_of:
+      return "descendant of " + ref(number) + " (child of " + ref(via) + ")";
+    case ReasonType::same_process_as:
+      return "same process as " + ref(number);
+    case ReasonType::same_execution_as:
+      return "same execution as " + ref(number);
+    case ReasonType::session_logon:
+      return "logon of session " + detail;
+    case ReasonType::same_session:
+      return "same session " + detail;
+    case ReasonType::same_host:
+      return "same host";
+    case ReasonType::same_account:
+      return "same account";
+    case ReasonType::same_command_line_as:
+      return "same command line as " + ref(number);
+    case ReasonType::in_case:
+      return "in case";
+    case ReasonType::hop:
+      return detail;
   }
   return {};
 }

@@ -36,16 +36,16 @@ std::string_view to_string(Scope s);
 // correlate(). Field names in errors are the CLI's option names.
 struct CorrelateInput {
   std::string case_key;
-  std::optional<std::string> ref;      // "42" or "#42"
-  std::optional<std::string> at;       // a time, with host and/or account
+  std::optional<std::string> ref;  // "42" or "#42"
+  std::optional<std::string> at;   // a time, with host and/or account
   std::optional<std::string> host;
   std::optional<std::string> account;
-  std::optional<std::string> before;   // duration, default k_default_before
-  std::optional<std::string> after;    // duration, default k_default_after
-  std::optional<std::string> scope;    // "host,account", ...
-  std::optional<std::string> hops;     // 0..k_max_hops
-  std::optional<std::string> limit;    // positive
-  std::optional<std::string> tz;       // zone for a local --at (default: the case's)
+  std::optional<std::string> before;  // duration, default k_default_before
+  std::optional<std::string> after;   // duration, default k_default_after
+  std::optional<std::string> scope;   // "host,account", ...
+  std::optional<std::string> hops;    // 0..k_max_hops
+  std::optional<std::string> limit;   // positive
+  std::optional<std::string> tz;      // zone for a local --at (default: the case's)
 };
 
 struct Anchor {
@@ -59,19 +59,19 @@ struct Anchor {
 // Why a result is linked to the anchor.
 enum class ReasonType {
   anchor,
-  parent_of,         // number: the anchor
-  ancestor_of,       // number: the anchor; via: the child it is the parent of
-  child_of,          // number: the anchor
-  descendant_of,     // number: the anchor; via: its parent
-  same_process_as,   // number: the process's start (or the anchor): another record of one process
-  same_execution_as, // number: the other record of one process creation (Sysmon 1 / 4688)
-  session_logon,     // the logon that opened the anchor's session; detail: logon id
-  same_session,      // detail: logon id
-  same_host,         // detail: host
-  same_account,      // detail: account
+  parent_of,          // number: the anchor
+  ancestor_of,        // number: the anchor; via: the child it is the parent of
+  child_of,           // number: the anchor
+  descendant_of,      // number: the anchor; via: its parent
+  same_process_as,    // number: the process's start (or the anchor): another record of one process
+  same_execution_as,  // number: the other record of one process creation (Sysmon 1 / 4688)
+  session_logon,      // the logon that opened the anchor's session; detail: logon id
+  same_session,       // detail: logon id
+  same_host,          // detail: host
+  same_account,       // detail: account
   same_command_line_as,  // number: the anchor
   in_case,
-  hop,               // detail: the path, "ws1 -> corp\\alice -> ws2"
+  hop,  // detail: the path, "ws1 -> corp\\alice -> ws2"
 };
 
 std::string_view to_string(ReasonType t);

@@ -43,7 +43,7 @@ bool contradict(const std::optional<T>& a, const std::optional<T>& b) {
 }
 
 class Builder {
-public:
+ public:
   Builder(const store::Database& db, std::int64_t case_id) : m_lookup(db, case_id) {}
 
   Lineage run(const store::ProcessRow& anchor, std::string_view what) {
@@ -87,7 +87,7 @@ public:
     return std::move(m_lineage);
   }
 
-private:
+ private:
   ProcessNode& node(int i) { return m_lineage.nodes[static_cast<std::size_t>(i)]; }
 
   bool is_member(int n, std::int64_t observation_id) {
@@ -105,8 +105,7 @@ private:
       if (!rows.empty()) start = rows.front();
     }
     if (!start && anchor.pid) {
-      auto rows = m_lookup.starts_before(anchor.host_id, *anchor.pid,
-                                               anchor.observed_at, 1);
+      auto rows = m_lookup.starts_before(anchor.host_id, *anchor.pid, anchor.observed_at, 1);
       if (!rows.empty() && !contradict(rows.front().image_name, anchor.image_name) &&
           !contradict(rows.front().guid, anchor.guid)) {
         start = rows.front();
@@ -131,9 +130,9 @@ private:
     if (auto it = m_by_observation.find(start.id); it != m_by_observation.end()) return it->second;
     std::vector<store::ProcessRow> members{start};
     if (start.pid && start.image_name) {
-      for (auto& other : m_lookup.starts_between(start.host_id, *start.pid,
-                                                       start.observed_at - k_pair_tolerance,
-                                                       start.observed_at + k_pair_tolerance)) {
+      for (auto& other :
+           m_lookup.starts_between(start.host_id, *start.pid, start.observed_at - k_pair_tolerance,
+                                   start.observed_at + k_pair_tolerance)) {
         if (other.id == start.id || other.image_name != start.image_name) continue;
         if (contradict(other.guid, start.guid)) continue;
         const bool source_taken = std::any_of(members.begin(), members.end(), [&](const auto& m) {
@@ -207,12 +206,12 @@ private:
       }
     }
     if (parent_pid) {
-      for (const auto& row :
-           m_lookup.starts_before(host_id, *parent_pid, started, k_lookahead)) {
+      for (const auto& row : m_lookup.starts_before(host_id, *parent_pid, started, k_lookahead)) {
         if (is_member(n, row.id)) continue;
         // The latest start with that pid is the parent, unless its image or
         // GUID says it is another process (the real parent was not recorded).
-        if (contradict(row.image_name, name_of(parent_image)) || contradict(row.guid, parent_guid)) {
+        if (contradict(row.image_name, name_of(parent_image)) ||
+            contradict(row.guid, parent_guid)) {
           break;
         }
         const int p = node_for_start(row);

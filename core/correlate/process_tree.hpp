@@ -26,10 +26,10 @@ struct TreeNode {
   std::optional<std::int64_t> pid;
   std::optional<std::string> guid;
   std::optional<time::UtcTime> started_at;
-  int depth = 0;           // 0 for the root
-  int generation = 0;      // relative to the anchor's process: -1 parent, 1 child
+  int depth = 0;              // 0 for the root
+  int generation = 0;         // relative to the anchor's process: -1 parent, 1 child
   std::optional<int> parent;  // index into ProcessTree::nodes
-  bool anchor = false;     // the anchor's process
+  bool anchor = false;        // the anchor's process
 };
 
 struct ProcessTree {

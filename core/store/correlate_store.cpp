@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <memory>
 #include <limits>
+#include <memory>
 
 #include "core/error.hpp"
 #include "core/store/statement_util.hpp"
@@ -21,15 +21,10 @@ time::UtcTime from_us(std::int64_t v) { return time::UtcTime(time::Micros(v)); }
 // the functions below bind them.
 namespace sql {
 
-constexpr const char* find_host = "SELECT id, canonical FROM host WHERE case_id = ? AND canonical = ?";
+constexpr const char* find_host =
+    "SELECT id, canonical FROM host WHERE case_id = ? AND canonical = ?";
 constexpr const char* find_account =
     "SELECT id, canonical FROM account WHERE case_id = ? AND canonical = ?";
-constexpr const char* anchor_row =
-    "SELECT o.id, o.number, o.kind, o.observed_at, o.host_id, h.canonical, o.account_id, "
-    "a.canonical, p.observation_id, p.logon_id, p.pid, p.guid "
-    "FROM observation o JOIN host h ON h.id = o.host_id "
-    "LEFT JOIN account a ON a.id = o.account_id "
-    "LEFT JOIN process p ON p.observation_id = o.id WHERE o.case_id = ? AND o.number = ?";
 
 constexpr const char* window_on_host =
     "SELECT id, observed_at FROM observation WHERE host_id = ? AND observed_at BETWEEN ? AND ? "
@@ -60,15 +55,21 @@ constexpr const char* hosts_of_account =
     "ORDER BY h.canonical";
 
 // The process columns read_process_row expects, after "SELECT ".
-#define CASETRAIL_PROCESS_COLUMNS                                                               \
-  "o.id, o.number, o.kind, o.observed_at, o.host_id, o.source, p.image, p.image_name, "         \
-  "p.command_line, p.pid, p.guid, p.parent_image, p.parent_command_line, p.parent_pid, "        \
+#define CASETRAIL_PROCESS_COLUMNS                                                        \
+  "o.id, o.number, o.kind, o.observed_at, o.host_id, o.source, p.image, p.image_name, "  \
+  "p.command_line, p.pid, p.guid, p.parent_image, p.parent_command_line, p.parent_pid, " \
   "p.parent_guid "
 
 // The GUID queries join with CROSS JOIN: SQLite then keeps process (and its
 // GUID index) as the outer loop; without statistics it would otherwise walk
 // observation_case_time, the whole case, for a single GUID
 // (https://www.sqlite.org/optoverview.html#manual_control_of_query_plans_using_cross_join).
+constexpr const char* anchor_row =
+    "SELECT " CASETRAIL_PROCESS_COLUMNS
+    ", h.canonical, o.account_id, a.canonical, p.observation_id, p.logon_id "
+    "FROM observation o JOIN host h ON h.id = o.host_id "
+    "LEFT JOIN account a ON a.id = o.account_id "
+    "LEFT JOIN process p ON p.observation_id = o.id WHERE o.case_id = ? AND o.number = ?";
 constexpr const char* process_row =
     "SELECT " CASETRAIL_PROCESS_COLUMNS
     "FROM process p JOIN observation o ON o.id = p.observation_id WHERE p.observation_id = ?";
@@ -116,7 +117,8 @@ constexpr const char* activity_by_pid =
 // every column of a wide row (and the raw record above all) for each result
 // would cost more than finding the results. The unary + keeps the planner
 // off observation_case_time, which would read the whole case to find a few
-// rows by id (https://www.sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
+// rows by id
+// (https://www.sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
 constexpr const char* observations_by_id =
     "SELECT o.id, o.number, o.kind, o.observed_at, h.canonical, a.canonical, o.source, o.note, "
     "o.attrs, st.status, p.observation_id, p.image, p.command_line, p.pid, p.guid, p.logon_id, "
@@ -140,34 +142,36 @@ constexpr const char* events_select =
     "LEFT JOIN account a ON a.id = o.account_id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id ";
 
-constexpr const char* spans_all =
-    "SELECT min(o.observed_at), max(o.observed_at), count(*), "
-    "sum(st.status IS 'verified'), sum(st.status IS NULL) "
-    "FROM observation o LEFT JOIN observation_state st ON st.observation_id = o.id "
-    "WHERE o.case_id = ? AND st.status IS NOT 'benign' AND st.status IS NOT 'false_positive'";
+// Per host and per account from the host/account time indexes, which hold
+// every column needed (host_id or account_id, observed_at, rowid): the wide
+// observation rows (raw records) are never read. The case's span is derived
+// from the hosts' (every observation has a host).
 constexpr const char* spans_hosts =
     "SELECT h.canonical, min(o.observed_at), max(o.observed_at), count(*), "
     "sum(st.status IS 'verified'), sum(st.status IS NULL) "
-    "FROM observation o JOIN host h ON h.id = o.host_id "
+    "FROM host h CROSS JOIN observation o ON o.host_id = h.id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id "
-    "WHERE o.case_id = ? AND st.status IS NOT 'benign' AND st.status IS NOT 'false_positive' "
+    "WHERE h.case_id = ? AND st.status IS NOT 'benign' AND st.status IS NOT 'false_positive' "
     "GROUP BY h.canonical ORDER BY h.canonical";
 constexpr const char* spans_accounts =
     "SELECT a.canonical, min(o.observed_at), max(o.observed_at), count(*), "
     "sum(st.status IS 'verified'), sum(st.status IS NULL) "
-    "FROM observation o JOIN account a ON a.id = o.account_id "
+    "FROM account a CROSS JOIN observation o ON o.account_id = a.id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id "
-    "WHERE o.case_id = ? AND st.status IS NOT 'benign' AND st.status IS NOT 'false_positive' "
+    "WHERE a.case_id = ? AND st.status IS NOT 'benign' AND st.status IS NOT 'false_positive' "
     "GROUP BY a.canonical ORDER BY a.canonical";
+// Techniques are few next to observations: read them all (every case's, in
+// technique order) and look each observation up by id.
 constexpr const char* spans_techniques =
     "SELECT ot.technique_id, min(o.observed_at), max(o.observed_at), count(*), "
     "sum(st.status IS 'verified'), sum(st.status IS NULL) "
-    "FROM observation o JOIN observation_technique ot ON ot.observation_id = o.id "
+    "FROM observation_technique ot CROSS JOIN observation o ON o.id = ot.observation_id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id "
     "WHERE o.case_id = ? AND st.status IS NOT 'benign' AND st.status IS NOT 'false_positive' "
     "GROUP BY ot.technique_id ORDER BY ot.technique_id";
 constexpr const char* spans_excluded =
-    "SELECT count(*) FROM observation_state st JOIN observation o ON o.id = st.observation_id "
+    "SELECT count(*) FROM observation_state st CROSS JOIN observation o "
+    "ON o.id = st.observation_id "
     "WHERE st.status IN ('benign', 'false_positive') AND o.case_id = ?";
 
 #undef CASETRAIL_PROCESS_COLUMNS
@@ -316,19 +320,19 @@ std::optional<AnchorRow> anchor_row(const Database& db, std::int64_t case_id, st
     s.bind(1, static_cast<std::int64_t>(case_id));
     s.bind(2, static_cast<std::int64_t>(number));
     if (!s.executeStep()) return std::nullopt;
+    // The process columns come first (all NULL without process details).
+    const ProcessRow process = read_process_row(s);
     AnchorRow r;
-    r.id = s.getColumn(0).getInt64();
-    r.number = s.getColumn(1).getInt64();
-    r.kind = model::parse_kind(s.getColumn(2).getString()).value_or(model::Kind::note);
-    r.observed_at = from_us(s.getColumn(3).getInt64());
-    r.host_id = s.getColumn(4).getInt64();
-    r.host = s.getColumn(5).getString();
-    r.account_id = optional_int(s, 6);
-    r.account = optional_text(s, 7);
-    r.has_process = !s.isColumnNull(8);
-    r.logon_id = optional_text(s, 9);
-    r.pid = optional_int(s, 10);
-    r.guid = optional_text(s, 11);
+    r.id = process.id;
+    r.number = process.number;
+    r.kind = process.kind;
+    r.observed_at = process.observed_at;
+    r.host_id = process.host_id;
+    r.host = s.getColumn(15).getString();
+    r.account_id = optional_int(s, 16);
+    r.account = optional_text(s, 17);
+    if (!s.isColumnNull(18)) r.process = process;
+    r.logon_id = optional_text(s, 19);
     return r;
   });
 }
@@ -613,8 +617,9 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
                                                          : " AND st.status = :status";
     }
     if (filter.technique) {
-      text += " AND EXISTS (SELECT 1 FROM observation_technique ot WHERE ot.observation_id = o.id "
-              "AND (ot.technique_id = :technique OR ot.technique_id GLOB :technique_sub))";
+      text +=
+          " AND EXISTS (SELECT 1 FROM observation_technique ot WHERE ot.observation_id = o.id "
+          "AND (ot.technique_id = :technique OR ot.technique_id GLOB :technique_sub))";
     }
     text += " ORDER BY o.observed_at, o.number";
     SQLite::Statement s(c, text);
@@ -651,39 +656,48 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
 EvidenceSpans evidence_spans(const Database& db, std::int64_t case_id) {
   EvidenceSpans result;
   // One snapshot: the totals and the lists agree even while an import runs.
-  read_snapshot(db, [&] { result = query(db, [&](SQLite::Database& c) {
-    EvidenceSpans spans;
-    auto read_span = [](SQLite::Statement& s, int first_column) {
-      Span span;
-      span.first = from_us(s.getColumn(first_column).getInt64());
-      span.last = from_us(s.getColumn(first_column + 1).getInt64());
-      span.count = s.getColumn(first_column + 2).getInt64();
-      span.verified = s.getColumn(first_column + 3).getInt64();
-      span.unverified = s.getColumn(first_column + 4).getInt64();
-      return span;
-    };
-    {
-      SQLite::Statement s(c, sql::spans_all);
-      s.bind(1, static_cast<std::int64_t>(case_id));
-      if (s.executeStep() && s.getColumn(2).getInt64() > 0) spans.all = read_span(s, 0);
-    }
-    for (auto [text, target] : {std::pair{sql::spans_hosts, &spans.hosts},
-                                std::pair{sql::spans_accounts, &spans.accounts},
-                                std::pair{sql::spans_techniques, &spans.techniques}}) {
-      SQLite::Statement s(c, text);
-      s.bind(1, static_cast<std::int64_t>(case_id));
-      while (s.executeStep()) {
-        Span span = read_span(s, 1);
-        span.key = s.getColumn(0).getString();
-        target->push_back(std::move(span));
+  read_snapshot(db, [&] {
+    result = query(db, [&](SQLite::Database& c) {
+      EvidenceSpans spans;
+      auto read_span = [](SQLite::Statement& s, int first_column) {
+        Span span;
+        span.first = from_us(s.getColumn(first_column).getInt64());
+        span.last = from_us(s.getColumn(first_column + 1).getInt64());
+        span.count = s.getColumn(first_column + 2).getInt64();
+        span.verified = s.getColumn(first_column + 3).getInt64();
+        span.unverified = s.getColumn(first_column + 4).getInt64();
+        return span;
+      };
+      for (auto [text, target] : {std::pair{sql::spans_hosts, &spans.hosts},
+                                  std::pair{sql::spans_accounts, &spans.accounts},
+                                  std::pair{sql::spans_techniques, &spans.techniques}}) {
+        SQLite::Statement s(c, text);
+        s.bind(1, static_cast<std::int64_t>(case_id));
+        while (s.executeStep()) {
+          Span span = read_span(s, 1);
+          span.key = s.getColumn(0).getString();
+          target->push_back(std::move(span));
+        }
       }
-    }
-    SQLite::Statement excluded(c, sql::spans_excluded);
-    excluded.bind(1, static_cast<std::int64_t>(case_id));
-    excluded.executeStep();
-    spans.excluded = excluded.getColumn(0).getInt64();
-    return spans;
-  }); });
+      for (const Span& h : spans.hosts) {
+        if (!spans.all) {
+          spans.all = h;
+          spans.all->key.clear();
+          continue;
+        }
+        spans.all->first = std::min(spans.all->first, h.first);
+        spans.all->last = std::max(spans.all->last, h.last);
+        spans.all->count += h.count;
+        spans.all->verified += h.verified;
+        spans.all->unverified += h.unverified;
+      }
+      SQLite::Statement excluded(c, sql::spans_excluded);
+      excluded.bind(1, static_cast<std::int64_t>(case_id));
+      excluded.executeStep();
+      spans.excluded = excluded.getColumn(0).getInt64();
+      return spans;
+    });
+  });
   return result;
 }
 
@@ -712,11 +726,11 @@ std::vector<NamedQuery> correlation_queries() {
       {"events_in_case", std::string(sql::events_select) +
                              "WHERE o.case_id = ? AND o.observed_at >= ? AND o.observed_at <= ? "
                              "ORDER BY o.observed_at, o.number"},
-      {"events_on_host", std::string(sql::events_select) +
-                             "WHERE o.host_id = ? AND o.account_id = ? ORDER BY o.observed_at, o.number"},
-      {"events_by_account", std::string(sql::events_select) +
-                                "WHERE o.account_id = ? ORDER BY o.observed_at, o.number"},
-      {"spans_all", sql::spans_all},
+      {"events_on_host",
+       std::string(sql::events_select) +
+           "WHERE o.host_id = ? AND o.account_id = ? ORDER BY o.observed_at, o.number"},
+      {"events_by_account",
+       std::string(sql::events_select) + "WHERE o.account_id = ? ORDER BY o.observed_at, o.number"},
       {"spans_hosts", sql::spans_hosts},
       {"spans_accounts", sql::spans_accounts},
       {"spans_techniques", sql::spans_techniques},

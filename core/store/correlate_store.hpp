@@ -33,6 +33,25 @@ struct Entity {
   std::string canonical;
 };
 
+// The process fields of an observation that lineage needs.
+struct ProcessRow {
+  std::int64_t id = 0;
+  std::int64_t number = 0;
+  model::Kind kind = model::Kind::process;
+  time::UtcTime observed_at{};
+  std::int64_t host_id = 0;
+  std::string source;
+  std::optional<std::string> image;
+  std::optional<std::string> image_name;  // lower-case file name
+  std::optional<std::string> command_line;
+  std::optional<std::int64_t> pid;
+  std::optional<std::string> guid;
+  std::optional<std::string> parent_image;
+  std::optional<std::string> parent_command_line;
+  std::optional<std::int64_t> parent_pid;
+  std::optional<std::string> parent_guid;
+};
+
 // What correlation needs of its anchor before anything else: row ids, time,
 // host, account, logon id and process identity.
 struct AnchorRow {
@@ -44,10 +63,8 @@ struct AnchorRow {
   std::string host;  // canonical
   std::optional<std::int64_t> account_id;
   std::optional<std::string> account;  // canonical
-  bool has_process = false;            // it has process details
   std::optional<std::string> logon_id;
-  std::optional<std::int64_t> pid;
-  std::optional<std::string> guid;
+  std::optional<ProcessRow> process;  // when it has process details
 };
 
 // Runs `body` inside one read transaction: every query in it sees the same
@@ -91,25 +108,6 @@ std::vector<Entity> accounts_on_host(const Database& db, std::int64_t host_id, t
 std::vector<Entity> hosts_of_account(const Database& db, std::int64_t account_id,
                                      time::UtcTime from, time::UtcTime to);
 
-// The process fields of an observation that lineage needs.
-struct ProcessRow {
-  std::int64_t id = 0;
-  std::int64_t number = 0;
-  model::Kind kind = model::Kind::process;
-  time::UtcTime observed_at{};
-  std::int64_t host_id = 0;
-  std::string source;
-  std::optional<std::string> image;
-  std::optional<std::string> image_name;  // lower-case file name
-  std::optional<std::string> command_line;
-  std::optional<std::int64_t> pid;
-  std::optional<std::string> guid;
-  std::optional<std::string> parent_image;
-  std::optional<std::string> parent_command_line;
-  std::optional<std::int64_t> parent_pid;
-  std::optional<std::string> parent_guid;
-};
-
 // The process fields of observation `id` (any kind), or nullopt when it has none.
 std::optional<ProcessRow> process_row(const Database& db, std::int64_t id);
 
@@ -117,7 +115,7 @@ std::optional<ProcessRow> process_row(const Database& db, std::int64_t id);
 // reused: a lineage runs a handful per process, a deep tree thousands.
 // Keep one for one lineage; it must not outlive `db`. Not thread-safe.
 class ProcessLookup {
-public:
+ public:
   ProcessLookup(const Database& db, std::int64_t case_id);
   ~ProcessLookup();
   ProcessLookup(const ProcessLookup&) = delete;
@@ -132,12 +130,12 @@ public:
                                         int limit);
 
   // Process starts with `pid` on the host after `after`, oldest first, at most `limit`.
-  std::vector<ProcessRow> starts_after(std::int64_t host_id, std::int64_t pid,
-                                       time::UtcTime after, int limit);
+  std::vector<ProcessRow> starts_after(std::int64_t host_id, std::int64_t pid, time::UtcTime after,
+                                       int limit);
 
   // Process starts with `pid` on the host in [from, to].
-  std::vector<ProcessRow> starts_between(std::int64_t host_id, std::int64_t pid,
-                                         time::UtcTime from, time::UtcTime to);
+  std::vector<ProcessRow> starts_between(std::int64_t host_id, std::int64_t pid, time::UtcTime from,
+                                         time::UtcTime to);
 
   // Process starts in the case whose parent GUID is `guid`.
   std::vector<ProcessRow> children_by_parent_guid(const std::string& guid);
@@ -155,7 +153,7 @@ public:
                                               time::UtcTime from,
                                               std::optional<time::UtcTime> before);
 
-private:
+ private:
   struct Statements;
   std::int64_t m_case_id;
   std::unique_ptr<Statements> m_statements;
