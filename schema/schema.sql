@@ -290,3 +290,23 @@ BEGIN
          CASE WHEN o.kind = 'logon' AND json_valid(o.attrs) THEN json_extract(o.attrs, '$.event') END
   FROM observation o WHERE o.id = NEW.observation_id;
 END;
+
+-- Handoff reports issued (migration report): when, by whom, in which
+-- format, and the state of the case then, so that `report --since last`
+-- lists what was logged or changed after it. last_observation_id and
+-- last_audit_id are the highest row ids of the case's observations and audit
+-- records at that moment (0 when none); chain_head is the hash-chain head in
+-- hex; sha256 that of the report's bytes.
+CREATE TABLE report_issue (
+  id                  INTEGER PRIMARY KEY,
+  case_id             INTEGER NOT NULL REFERENCES case_file (id),
+  issued_at           INTEGER NOT NULL,
+  issued_by           TEXT NOT NULL,
+  format              TEXT NOT NULL CHECK (format IN ('md', 'html')),
+  observations        INTEGER NOT NULL,
+  last_observation_id INTEGER NOT NULL,
+  last_audit_id       INTEGER NOT NULL,
+  chain_head          TEXT,
+  sha256              TEXT NOT NULL
+) STRICT;
+CREATE INDEX report_issue_case ON report_issue (case_id, id);

@@ -15,5 +15,8 @@ void setup_attack_commands(CLI::App& app, Context& ctx);
 void setup_import_command(CLI::App& app, Context& ctx);
 // correlate, tree and timeline.
 void setup_correlate_commands(CLI::App& app, Context& ctx);
+// export (csv, jsonl, timesketch, ecs, navigator) and report (md, html).
+void setup_export_command(CLI::App& app, Context& ctx);
+void setup_report_command(CLI::App& app, Context& ctx);
 
 }  // namespace casetrail::cli

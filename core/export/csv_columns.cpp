@@ -1,8 +1,11 @@
 #include "core/export/csv_columns.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
+
+#include <date/tz.h>
 
 #include "core/model/enums.hpp"
 #include "core/util/encoding.hpp"
@@ -118,8 +121,82 @@ std::optional<std::string> decode_cell(std::string_view cell) {
   return std::string(cell);
 }
 
-std::vector<std::string> observation_cells(const model::ObservationRecord& r) {
-  std::vector<std::optional<std::string>> c(k_columns.size());
+std::string history_text(const std::vector<model::AuditEntry>* history) {
+  nlohmann::json array = nlohmann::json::array();
+  if (history) {
+    auto opt = [](const std::optional<std::string>& v) -> nlohmann::json {
+      if (v) return *v;
+      return nullptr;
+    };
+    for (const auto& e : *history) {
+      array.push_back({{"action", e.action},
+                       {"field", opt(e.field)},
+                       {"old", opt(e.old_value)},
+                       {"new", opt(e.new_value)},
+                       {"reason", opt(e.reason)},
+                       {"analyst", e.analyst},
+                       {"at", time::format_utc(e.at)}});
+    }
+  }
+  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string exported_identity(const std::string& uuid) {
+  auto hex = util::sha256_hex("casetrail csv uuid\n" + uuid);
+  return util::hex_decode(hex)->substr(0, 16);
+}
+
+ValueRow observation_values(const model::ObservationRecord& r, const ValueContext& context) {
+  ValueRow row;
+  fill_values(r, context, row);
+  return row;
+}
+
+std::vector<std::string> observation_cells(const model::ObservationRecord& r,
+                                           const ValueContext& context) {
+  ValueRow c;
+  fill_values(r, context, c);
+  std::vector<std::string> cells;
+  cells.reserve(c.size());
+  for (const auto& v : c) cells.push_back(encode_cell(v));
+  return cells;
+}
+
+void append_csv_row(std::string& out, const ValueRow& row) {
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    if (i > 0) out += ',';
+    const auto& v = row[i];
+    if (!v) continue;
+    std::string_view prefix;
+    if (v->empty()) {
+      out += '\'';
+      continue;
+    }
+    switch ((*v)[0]) {
+      case '=': case '+': case '-': case '@': case '\t': case '\r': case '\'':
+        prefix = "'";
+        break;
+      default: break;
+    }
+    if (v->find_first_of(",\"\r\n") == std::string::npos) {
+      out += prefix;
+      out += *v;
+      continue;
+    }
+    out += '"';
+    out += prefix;
+    for (char ch : *v) {
+      if (ch == '"') out += '"';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += "\r\n";
+}
+
+void fill_values(const model::ObservationRecord& r, const ValueContext& context, ValueRow& c) {
+  c.resize(k_columns.size());
+  for (auto& v : c) v.reset();
   c[col("number")] = std::to_string(r.number);
   c[col("uuid")] = r.uuid;
   c[col("kind")] = std::string(model::to_string(r.kind));
@@ -187,10 +264,25 @@ std::vector<std::string> observation_cells(const model::ObservationRecord& r) {
   }
   put_bytes(c, col("raw"), r.raw);
 
-  std::vector<std::string> cells;
-  cells.reserve(c.size());
-  for (const auto& v : c) cells.push_back(encode_cell(v));
-  return cells;
+  c[col("observed_at_local")] = context.zone ? time::format_in_zone(r.observed_at, context.zone)
+                                             : time::format_utc(r.observed_at);
+  c[col("display_zone")] = context.zone ? std::string(context.zone->name()) : std::string("UTC");
+  if (!r.techniques.empty()) {
+    std::string names;
+    std::vector<std::string> tactics;
+    for (const auto& t : r.techniques) {
+      if (!names.empty()) names += ';';
+      names += t.name.value_or("");
+      for (const auto& tactic : t.tactics) {
+        if (std::find(tactics.begin(), tactics.end(), tactic) == tactics.end()) tactics.push_back(tactic);
+      }
+    }
+    c[col("technique_names")] = names;
+    std::string tactic_text;
+    for (const auto& t : tactics) tactic_text += (tactic_text.empty() ? "" : ";") + t;
+    if (!tactic_text.empty()) c[col("tactics")] = tactic_text;
+  }
+  c[col("history")] = history_text(context.history);
 }
 
 bool is_casetrail_header(const std::vector<std::string>& header) {
@@ -280,8 +372,7 @@ Result<model::NewObservation> observation_from_cells(const std::vector<std::stri
   } else if (const auto& uuid = get("uuid")) {
     // Manual observations have no fingerprint; their exported uuid identifies
     // them, so that importing the same export twice adds nothing.
-    auto hex = util::sha256_hex("casetrail csv uuid\n" + *uuid);
-    o.source.fingerprint = util::hex_decode(hex)->substr(0, 16);
+    o.source.fingerprint = exported_identity(*uuid);
   }
   o.note = get("note");
 

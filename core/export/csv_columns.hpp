@@ -30,13 +30,17 @@
 #include "core/model/observation.hpp"
 #include "core/model/observation_record.hpp"
 
+namespace date {
+class time_zone;
+}
+
 namespace casetrail::exporting::csv {
 
 // The columns, in file order. "context" columns describe the observation in
 // the exporting case and are not imported (an import makes new evidence in
 // the importing case: new number and uuid, `unverified`, logged by whoever
 // imports); every other column is imported exactly.
-inline constexpr std::array<std::string_view, 45> k_columns = {
+inline constexpr std::array<std::string_view, 50> k_columns = {
     "number",            // context: #N in the exporting case
     "uuid",              // context; the identity when there is no fingerprint
     "kind",              // process, logon, network, ... (model::Kind text)
@@ -83,6 +87,13 @@ inline constexpr std::array<std::string_view, 45> k_columns = {
     "same_execution_as", // context: numbers of linked observations, ';'-separated
     "raw",               // the verbatim source record, as raw_base64 when
     "raw_base64",        // not valid UTF-8 or holding a NUL
+    // Context for people, after the evidence so that a spreadsheet user sees
+    // the evidence first; none of these is imported.
+    "observed_at_local", // the time in the export's display zone, with its offset
+    "display_zone",      // that zone (--tz, else the case's zone, else UTC)
+    "technique_names",   // names from the catalogue, ';'-separated, in techniques order
+    "tactics",           // tactic shortnames of those techniques, each once, ';'-separated
+    "history",           // every status, note, tag or technique change, oldest first (JSON array)
 };
 
 // The index of a column by name; k_columns.size() when unknown.
@@ -99,9 +110,37 @@ std::string encode_cell(const std::optional<std::string>& value);
 // The inverse: "" -> nullopt, "'" -> "", "'x" -> "x", anything else as is.
 std::optional<std::string> decode_cell(std::string_view cell);
 
+// What the context columns need beyond the observation.
+struct ValueContext {
+  const date::time_zone* zone = nullptr;                    // display zone; nullptr: UTC
+  const std::vector<model::AuditEntry>* history = nullptr;  // oldest first; nullptr: none
+};
+
+// One row's values in k_columns order, before encode_cell(): nullopt is an
+// absent value.
+using ValueRow = std::vector<std::optional<std::string>>;
+
+// Fills `row` (resized to k_columns.size(); reusing its storage keeps the
+// export's hot loop free of allocations) with the values of `r`.
+void fill_values(const model::ObservationRecord& r, const ValueContext& context, ValueRow& row);
+ValueRow observation_values(const model::ObservationRecord& r, const ValueContext& context);
+
 // The cells of one observation, in k_columns order, already encoded with
 // encode_cell() (the CSV writer only adds RFC 4180 quoting).
-std::vector<std::string> observation_cells(const model::ObservationRecord& r);
+std::vector<std::string> observation_cells(const model::ObservationRecord& r,
+                                           const ValueContext& context = {});
+
+// Appends one row of values to `out`: each through encode_cell(), then
+// RFC 4180 quoting, CRLF at the end.
+void append_csv_row(std::string& out, const ValueRow& row);
+
+// The history column's JSON array (also the jsonl export's "history").
+std::string history_text(const std::vector<model::AuditEntry>* history);
+
+// The 16-byte identity of an exported observation that has no fingerprint
+// (logged by hand): derived from its uuid, so that importing the same export
+// twice, or into the case it came from, adds nothing.
+std::string exported_identity(const std::string& uuid);
 
 // True when `header` (the fields of the first line) is exactly k_columns.
 bool is_casetrail_header(const std::vector<std::string>& header);

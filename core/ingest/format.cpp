@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/ingest/casetrail_jsonl_reader.hpp"
 #include "core/ingest/csv_reader.hpp"
 #include "core/ingest/ecs_reader.hpp"
 #include "core/ingest/windows_json_reader.hpp"
@@ -18,6 +19,8 @@ const std::vector<Format>& formats() {
       // {"evtx", "Windows .evtx event log", looks_like_evtx, make_evtx_reader},
       // {"windows-xml", "Windows event XML (wevtutil, Get-WinEvent ToXml)", looks_like_xml, make_xml_reader},
       // {"auditd", "Linux auditd log (audit.log)", looks_like_auditd, make_auditd_reader},
+      {"casetrail-jsonl", "casetrail's own JSONL export (export --format jsonl)",
+       looks_like_casetrail_jsonl, make_casetrail_jsonl_reader},
       {"windows-json", "flat Windows event JSON lines (NXLog, Logstash/Kafka pipelines)",
        looks_like_windows_json, make_windows_json_reader},
       {"ecs", "Elastic Common Schema JSON / NDJSON / Elasticsearch search response",

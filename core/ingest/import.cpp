@@ -442,13 +442,15 @@ private:
       o.observed.utc += skew->amount;
       o.skew = skew->amount;
     }
-    o.source.ref = item.place;
     o.source.import_run_id = m_run;
-    o.raw = std::move(item.raw);
+    if (!item.keeps_provenance) {
+      o.source.ref = item.place;
+      o.raw = std::move(item.raw);
+    }
     // Compressed here, on the reading thread, so that the writing thread
     // (the bottleneck) only inserts. Small records are stored as they are,
     // as the store does (compression gains little below a few hundred bytes).
-    if (o.raw->size() >= k_compress_raw_from) o.raw_zstd = util::zstd_compress(*o.raw);
+    if (o.raw && o.raw->size() >= k_compress_raw_from) o.raw_zstd = util::zstd_compress(*o.raw);
     batch.push_back(std::move(o));
   }
 

@@ -85,6 +85,10 @@ struct ReadItem {
   std::optional<model::NewObservation> observation;
   std::string skipped_source;  // for skipped: "Security 5158", "auditd CRED_DISP"
   std::string reason;          // for rejected
+  // For an observation read from casetrail's own export: its source place
+  // and raw record are those of the original evidence (kept as exported),
+  // not this file's line.
+  bool keeps_provenance = false;
 };
 
 class RecordReader {

@@ -122,7 +122,7 @@ std::string render_markdown(const ReportModel& m) {
   } else {
     out << "| Period covered | no evidence yet |\n";
   }
-  out << "| ATT&amp;CK release | " << (m.attack_release ? text(*m.attack_release) : "none imported")
+  out << "| ATT&CK release | " << (m.attack_release ? text(*m.attack_release) : "none imported")
       << " |\n";
   out << "| Issued | " << local_time(m, m.issued_at) << " by " << text(m.issued_by) << " |\n";
   if (m.previous) {
@@ -164,7 +164,7 @@ std::string render_markdown(const ReportModel& m) {
     out << "### " << (g.tactic ? text(g.tactic->name) + " (" + g.tactic->id + ")" : "Tactic unknown")
         << "\n\n";
     table_header(out, {"Technique", "Evidence", "Hosts", "Accounts", "First seen", "Last seen",
-                       "Log sources ATT&amp;CK names", "Sources the evidence came from"});
+                       "Log sources ATT&CK names", "Sources the evidence came from"});
     for (const auto& t : g.techniques) {
       std::string name = t.id;
       if (t.name) name.append(" ").append(text(*t.name));
@@ -182,7 +182,7 @@ std::string render_markdown(const ReportModel& m) {
       for (const auto& s : t.sources_used) used.push_back(code(s));
       std::string sources = join(used);
       if (t.gap()) {
-        sources += " **GAP: none of the log sources ATT&amp;CK names was used**";
+        sources += " **GAP: none of the log sources ATT&CK names was used**";
       } else if (!t.matched.empty()) {
         sources += " (matches: " + text(join(t.matched)) + ")";
       }

@@ -4,6 +4,8 @@
 #include <date/tz.h>
 
 #include "core/attack/catalogue.hpp"
+#include "core/correlate/bursts.hpp"
+#include "core/correlate/process_tree.hpp"
 #include "core/error.hpp"
 #include "core/evidence/evidence.hpp"
 #include "core/export/evidence_text.hpp"
@@ -31,6 +33,10 @@ std::string mark_tactic(const model::ObservationRecord& r) {
     if (!t.tactics.empty()) return t.tactics.front();
   }
   return "none";
+}
+
+std::string local_time_text(const date::time_zone* zone, time::UtcTime t) {
+  return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
 }
 
 struct HostPicture {
@@ -177,6 +183,8 @@ ReportModel gather(const store::Database& db, const model::CaseRecord& c, Report
         Entity& e = map[key];
         e.key = key;
         ++e.observations;
+        if (!e.first) e.first = r.observed_at;
+        e.last = r.observed_at;
         if (r.status == model::Status::verified) ++e.verified;
         for (const auto& t : r.techniques) e.techniques.insert(t.id);
       };
@@ -280,9 +288,6 @@ ReportModel gather(const store::Database& db, const model::CaseRecord& c, Report
   };
   m.hosts = ranked(hosts);
   m.accounts = ranked(accounts);
-  m.entities_note =
-      "first seen, last seen and dwell time: not available in this build (they come from the "
-      "correlation engine, which this build does not have)";
 
   // The picture's lanes: the busiest hosts, the rest in one lane.
   std::vector<std::pair<std::string, std::int64_t>> by_count;
@@ -334,10 +339,61 @@ ReportModel gather(const store::Database& db, const model::CaseRecord& c, Report
     }
   }
   if (tactics_seen.count("none")) m.picture.tactics.push_back("none");
-  m.picture.bands_note = "bursts: not available in this build (they come from the correlation "
-                         "engine, which this build does not have)";
-  m.trees_note = "process trees: not available in this build (they come from the correlation "
-                 "engine, which this build does not have)";
+  // Bursts (the correlation engine's runs of activity per host, default
+  // gap) as bands on the lanes; single observations are marks enough.
+  {
+    correlate::BurstInput input;
+    input.case_key = c.key;
+    const auto bursts = correlate::find_bursts(db, input);
+    std::int64_t shown = 0;
+    for (const auto& b : bursts.bursts) {
+      if (b.count < 2) continue;
+      if (std::find(m.picture.lanes.begin(), m.picture.lanes.end(), b.key) == m.picture.lanes.end() &&
+          m.picture.lanes.size() < k_max_lanes) {
+        continue;  // a host with only benign or false-positive evidence has no lane
+      }
+      m.picture.bands.push_back({lane_of(b.key), b.first, b.last, b.count});
+      ++shown;
+    }
+    if (shown == 0) {
+      m.picture.bands_note = "no bursts: no host has two observations within " +
+                             time::format_duration(bursts.gap) + " of each other";
+    }
+  }
+
+  // Process trees of the key executions: the first verified findings (in
+  // kill-chain order) that are process starts with a pid or process GUID.
+  for (const auto& row : m.findings.rows) {
+    if (m.trees.size() >= k_max_trees) break;
+    if (row.kind != model::Kind::process) continue;
+    correlate::ProcessTree tree;
+    try {
+      tree = correlate::process_tree(db, c.key, std::to_string(row.number));
+    } catch (const Error&) {
+      continue;  // neither pid nor GUID: nothing to link
+    }
+    ProcessTreeView view;
+    view.anchor = row.number;
+    view.title = "#" + std::to_string(row.number) + " on " + row.host;
+    for (const auto& node : tree.nodes) {
+      TreeLine line;
+      line.depth = node.depth;
+      line.anchor = node.anchor;
+      if (node.synthetic) {
+        line.text = *node.synthetic;
+      } else {
+        std::string text;
+        if (!node.observations.empty()) text = "#" + std::to_string(node.observations.front().number) + " ";
+        if (node.started_at) text += local_time_text(zone, *node.started_at) + " ";
+        text += node.command_line ? *node.command_line : node.image.value_or("(image unknown)");
+        if (node.pid) text += " (pid " + std::to_string(*node.pid) + ")";
+        line.text = std::move(text);
+      }
+      view.lines.push_back(std::move(line));
+    }
+    m.trees.push_back(std::move(view));
+  }
+  if (m.trees.empty()) m.trees_note = "no verified process execution with a pid or process GUID";
 
   if (m.since.requested && !m.since.first_report) {
     store::for_each_change(db, c.id, changes, [&](const store::Change& change) {

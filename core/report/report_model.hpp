@@ -37,6 +37,8 @@ inline constexpr std::size_t k_max_changes = 200;
 // Up to this many observations the timeline picture draws one mark each;
 // beyond, it draws counts per host and time slot.
 inline constexpr std::int64_t k_max_marks = 2000;
+// Process trees shown (of the first verified process findings).
+inline constexpr std::size_t k_max_trees = 5;
 // Lanes in the picture: the busiest hosts; the rest share one lane.
 inline constexpr std::size_t k_max_lanes = 24;
 // Display length of a command line in a table cell (code points).

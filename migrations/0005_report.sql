@@ -1,4 +1,4 @@
--- 0004 report: every handoff report casetrail issues, so that the next one
+-- 0005 report: every handoff report casetrail issues, so that the next one
 -- can say what was logged or changed since (report --since last).
 
 -- One row per report issued: when, by whom, in which format, and the state of
