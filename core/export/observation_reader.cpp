@@ -174,4 +174,94 @@ Result<model::NewObservation> observation_from_json(const nlohmann::json& record
   }
 }
 
+bool is_casetrail_ecs(const nlohmann::json& document) {
+  if (!document.is_object()) return false;
+  const auto event = document.find("event");
+  const auto ext = document.find("casetrail");
+  if (event == document.end() || ext == document.end() || !event->is_object() || !ext->is_object()) {
+    return false;
+  }
+  const auto dataset = event->find("dataset");
+  return dataset != event->end() && *dataset == "casetrail.observation" && ext->contains("uuid") &&
+         ext->contains("observed_at_us") && ext->contains("observed_text");
+}
+
+Result<model::NewObservation> observation_from_ecs(const nlohmann::json& d) {
+  if (!is_casetrail_ecs(d)) return unexpected("not a casetrail ECS document");
+  try {
+    const nlohmann::json& ext = d.at("casetrail");
+    // The jsonl record the document stands for.
+    nlohmann::json j = nlohmann::json::object();
+    for (const char* key : {"uuid", "kind", "observed_at_us", "observed_offset", "observed_text",
+                            "time_precision", "time_zone", "time_source", "skew_us", "host_platform",
+                            "source", "source_ref", "fingerprint", "note", "attrs", "args_source",
+                            "logon_id", "integrity_level", "process_user", "hashes",
+                            "command_line_base64", "parent_command_line_base64", "args_base64",
+                            "raw_base64"}) {
+      if (ext.contains(key)) j[key] = ext.at(key);
+    }
+    auto at = [](const nlohmann::json& object, std::initializer_list<const char*> path) -> const nlohmann::json* {
+      const nlohmann::json* v = &object;
+      for (const char* key : path) {
+        if (!v->is_object()) return nullptr;
+        const auto it = v->find(key);
+        if (it == v->end()) return nullptr;
+        v = &*it;
+      }
+      return v;
+    };
+    if (const auto* name = at(d, {"host", "name"})) j["host_observed"] = *name;
+    if (ext.contains("account")) {
+      j["account_observed"] = ext.at("account");
+      if (ext.contains("account_base64")) j["account_observed_base64"] = ext.at("account_base64");
+    } else if (const auto* user = at(d, {"user", "name"})) {
+      const auto* domain = at(d, {"user", "domain"});
+      j["account_observed"] = domain ? domain->get<std::string>() + "\\" + user->get<std::string>()
+                                     : user->get<std::string>();
+    }
+    if (const auto* sid = at(d, {"user", "id"})) j["account_sid"] = *sid;
+    if (const auto* original = at(d, {"event", "original"})) j["raw"] = *original;
+    if (const auto it = ext.find("techniques"); it != ext.end()) {
+      if (!it->is_array()) throw Bad{"key casetrail.techniques: expected an array"};
+      nlohmann::json techniques = nlohmann::json::array();
+      for (const auto& id : *it) {
+        nlohmann::json t = {{"id", id}};
+        if (ext.contains("attack_release")) t["attack_release"] = ext.at("attack_release");
+        techniques.push_back(std::move(t));
+      }
+      j["techniques"] = std::move(techniques);
+    }
+    // Process details: an ECS process object, or process fields that only
+    // the "casetrail" object has (a logon's session id).
+    const nlohmann::json* process = at(d, {"process"});
+    bool has_process = process != nullptr;
+    for (const char* key : {"logon_id", "integrity_level", "process_user", "args_source", "hashes"}) {
+      has_process = has_process || ext.contains(key);
+    }
+    if (has_process) {
+      static const nlohmann::json k_none = nlohmann::json::object();
+      if (!process) process = &k_none;
+      j["image"] = nullptr;  // the process keys are present: there are process details
+      auto copy = [&](std::initializer_list<const char*> path, const char* key) {
+        if (const auto* v = at(*process, path)) j[key] = *v;
+      };
+      copy({"executable"}, "image");
+      copy({"command_line"}, "command_line");
+      copy({"args"}, "args");
+      copy({"pid"}, "pid");
+      copy({"entity_id"}, "process_guid");
+      copy({"working_directory"}, "cwd");
+      copy({"parent", "executable"}, "parent_image");
+      copy({"parent", "command_line"}, "parent_command_line");
+      copy({"parent", "pid"}, "parent_pid");
+      copy({"parent", "entity_id"}, "parent_process_guid");
+    }
+    return observation_from_json(j);
+  } catch (const Bad& bad) {
+    return unexpected(bad.reason);
+  } catch (const nlohmann::json::exception& e) {
+    return unexpected(std::string("unexpected JSON: ") + e.what());
+  }
+}
+
 }  // namespace casetrail::exporting

@@ -24,4 +24,16 @@ bool is_casetrail_record(const nlohmann::json& record);
 // ("key kind: unknown kind \"x\"", "key observed_at_us: expected an integer").
 Result<model::NewObservation> observation_from_json(const nlohmann::json& record);
 
+// True when `document` is one of casetrail's own ECS documents
+// (ecs_document: event.dataset "casetrail.observation" and a "casetrail"
+// object holding the observation's uuid and time as written).
+bool is_casetrail_ecs(const nlohmann::json& document);
+
+// The observation an ECS document of casetrail's own export describes: the
+// ECS fields (host, user, process, event.original) together with the
+// "casetrail" object (the time as written, source and place, exact bytes,
+// attributes, the techniques as logged), read as observation_from_json
+// reads the jsonl export. Returns the reason when the document is not one.
+Result<model::NewObservation> observation_from_ecs(const nlohmann::json& document);
+
 }  // namespace casetrail::exporting

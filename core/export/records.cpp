@@ -447,6 +447,7 @@ nlohmann::json ecs_document(const model::ObservationRecord& r, const RecordConte
   ext["uuid"] = r.uuid;
   ext["kind"] = model::to_string(r.kind);
   ext["status"] = model::to_string(r.status);
+  ext["observed_at_us"] = r.observed_at.time_since_epoch().count();
   ext["observed_text"] = r.observed_text;
   ext["observed_offset"] = r.observed_offset;
   ext["time_precision"] = r.time_precision;

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -12,6 +14,7 @@
 
 #include "core/cmdline/cmdline.hpp"
 #include "core/error.hpp"
+#include "core/export/observation_reader.hpp"
 #include "core/ingest/fields.hpp"
 #include "core/ingest/fingerprint.hpp"
 #include "core/ingest/json_util.hpp"
@@ -858,6 +861,23 @@ private:
   // Parses and maps the document in m_buffer.
   void record(ReadItem& item, const std::optional<std::string>& document_id) {
     item.raw = m_buffer;
+    // casetrail's own ECS export carries what ECS has no place for under
+    // "casetrail"; it reads back like the jsonl export, provenance kept.
+    if (m_buffer.find("\"casetrail.observation\"") != std::string::npos) {
+      const auto document = nlohmann::json::parse(m_buffer, nullptr, false);
+      if (exporting::is_casetrail_ecs(document)) {
+        auto o = exporting::observation_from_ecs(document);
+        if (!o) {
+          item.type = ReadItem::Type::rejected;
+          item.reason = o.error();
+          return;
+        }
+        item.type = ReadItem::Type::observation;
+        item.observation = std::move(*o);
+        item.keeps_provenance = true;
+        return;
+      }
+    }
     m_fields.clear();
     simdjson::ondemand::document doc;
     auto error = m_parser.iterate(m_buffer.data(), m_buffer.size(), m_buffer.capacity()).get(doc);
