@@ -39,15 +39,19 @@ std::string code(const std::string& raw, bool in_table = true) {
 }
 
 // Plain text people typed, with every character Markdown could read as
-// markup backslash-escaped (https://spec.commonmark.org/0.30/#backslash-escapes).
+// markup inside a line backslash-escaped
+// (https://spec.commonmark.org/0.30/#backslash-escapes): emphasis, code,
+// links, raw HTML, entities, table pipes, strikethrough. Characters that are
+// markup only at the start of a line (- + . # !) are left alone: this text
+// never starts one (it follows a heading marker or a table pipe), and times
+// and names stay readable in the raw file.
 std::string text(const std::string& raw) {
   const std::string display = exporting::display_text(raw);
   std::string out;
   for (char c : display) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '{': case '}': case '[': case ']':
-      case '<': case '>': case '(': case ')': case '#': case '+': case '-': case '!':
-      case '|': case '~': case '&': case '.':
+      case '\\': case '`': case '*': case '_': case '[': case ']':
+      case '<': case '>': case '|': case '~': case '&':
         out += '\\';
         [[fallthrough]];
       default: out += c;

@@ -1,0 +1,1 @@
+casetrail_test(export test_export_formats.cpp test_export_roundtrip.cpp test_export_navigator.cpp)

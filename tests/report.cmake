@@ -1,0 +1,1 @@
+casetrail_test(report test_report_markdown.cpp test_report_html.cpp test_report_browser.cpp)
