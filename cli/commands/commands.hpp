@@ -11,5 +11,8 @@ void setup_case_commands(CLI::App& app, Context& ctx);
 void setup_log_command(CLI::App& app, Context& ctx);
 void setup_obs_commands(CLI::App& app, Context& ctx);
 void setup_db_commands(CLI::App& app, Context& ctx);
+void setup_verify_command(CLI::App& app, Context& ctx);
+// obs correct, note, tag (cli/commands/obs_amend.cpp), under the obs noun.
+void setup_obs_amend_commands(CLI::App* obs, Context& ctx);
 
 }  // namespace casetrail::cli

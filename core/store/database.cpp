@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/store/chain_store.hpp"
 #include "core/store/migrations.hpp"
 
 namespace casetrail::store {
@@ -108,6 +109,10 @@ std::vector<int> Database::migrate() {
         // Re-read inside the write lock: another process may have migrated.
         if (m_db->execAndGet("PRAGMA user_version").getInt() >= m.version) return;
         m_db->exec(m.sql);
+        // The chain starts with migration "integrity": records written
+        // before it join the chain in the same transaction. By name, not
+        // number, so that renumbering migrations does not move it.
+        if (std::string_view(m.name) == "integrity") chain_backfill(*m_db);
         m_db->exec("PRAGMA application_id = " + std::to_string(k_application_id));
         m_db->exec("PRAGMA user_version = " + std::to_string(m.version));
         applied.push_back(m.version);
