@@ -127,10 +127,12 @@ public:
     std::map<std::size_t, std::size_t> holds;
     std::vector<Problem> found;
     std::vector<std::vector<std::string>> fields(m_failed.size());
+    std::vector<bool> done(m_failed.size(), false);
     for (std::size_t i = 0; i < m_failed.size(); ++i) {
       const Failed& f = m_failed[i];
       const std::string name = label(f.link.kind, f.link.number, f.link.seq, f.link.record_id);
       if (f.tags == f.link.tags) {
+        done[i] = true;
         if (const auto after = chained_after(f)) {
           found.push_back({ProblemType::reordered, f.link.kind, f.link.seq, f.link.number, {},
                            name + " is out of order: it was chained " +
@@ -163,9 +165,9 @@ public:
     // Observations whose numbers were exchanged (and nothing else).
     std::map<std::size_t, std::size_t> swapped_numbers;
     for (std::size_t i = 0; i < m_failed.size(); ++i) {
-      if (fields[i] != std::vector<std::string>{"number"}) continue;
+      if (done[i] || fields[i] != std::vector<std::string>{"number"}) continue;
       for (std::size_t j = i + 1; j < m_failed.size(); ++j) {
-        if (fields[j] == std::vector<std::string>{"number"} &&
+        if (!done[j] && fields[j] == std::vector<std::string>{"number"} &&
             m_failed[i].current_number == m_failed[j].link.number &&
             m_failed[j].current_number == m_failed[i].link.number) {
           swapped_numbers[i] = j;
@@ -174,6 +176,7 @@ public:
       }
     }
     for (std::size_t i = 0; i < m_failed.size(); ++i) {
+      if (done[i]) continue;
       const Failed& f = m_failed[i];
       const std::string name = label(f.link.kind, f.link.number, f.link.seq, f.link.record_id);
       if (auto h = holds.find(i); h != holds.end()) {
