@@ -255,3 +255,25 @@ TEST_CASE("verify --source says which import run a file is and refuses another f
   CHECK(r.exit_code == 1);
   CHECK(r.err == "casetrail: error: cannot read --source \"" + (f.dir / "missing").string() + "\"\n");
 }
+
+TEST_CASE("chain links stream in order with each record's kind, number and hash", "[integrity]") {
+  Fixture f;
+  auto o = full_observation(0);
+  o.source.import_run_id.reset();
+  store::append_observations(f.db, f.c.id, {o}, {"tester", at_us(9)});
+  store::change_status(f.db, f.c.id, "IR-1", 1, model::Status::benign, "admin task", "tester",
+                       at_us(10));
+  std::vector<std::string> seen;
+  std::string last_hash;
+  store::for_each_chain_link(f.db, f.c.id, [&](const store::StoredLink& l) {
+    seen.push_back(std::to_string(l.seq) + " " + std::string(integrity::to_string(l.kind)) + " " +
+                   (l.number ? "#" + std::to_string(*l.number) : "-"));
+    CHECK(l.hash.size() == 32);
+    last_hash = l.hash;
+  });
+  CHECK(seen == std::vector<std::string>{"1 case -", "2 observation #1", "3 audit #1"});
+  const auto head = store::chain_head(f.db, f.c.id);
+  CHECK(head.seq == 3);
+  REQUIRE(head.hash.has_value());
+  CHECK(std::string(integrity::as_bytes(*head.hash)) == last_hash);
+}

@@ -102,15 +102,16 @@ void serialise_audit(SQLite::Statement& s, CanonicalWriter& w) {
 // (one cursor over the case, ordered by observation) or for one observation.
 class TechniqueReader {
 public:
-  TechniqueReader(SQLite::Database& c, std::int64_t case_id)
+  explicit TechniqueReader(SQLite::Database& c)
+      // The whole table in primary-key order: rows of other cases are
+      // stepped over by sequential(), which is cheaper than a filter that
+      // makes SQLite sort.
       : m_scan(c,
                "SELECT observation_id, technique_id, attack_release FROM observation_technique "
-               "WHERE observation_id IN (SELECT id FROM observation WHERE case_id = ?) "
                "ORDER BY observation_id, technique_id"),
         m_point(c,
                 "SELECT observation_id, technique_id, attack_release FROM observation_technique "
                 "WHERE observation_id = ? ORDER BY technique_id") {
-    m_scan.bind(1, static_cast<std::int64_t>(case_id));
     m_valid = m_scan.executeStep();
   }
 
@@ -289,13 +290,16 @@ struct CaseRecords {
   RecordCursor audits;
 
   CaseRecords(SQLite::Database& c, std::int64_t case_id)
-      : techniques(c, case_id),
+      : techniques(c),
         cases(c, "SELECT id, NULL, key, title, severity, lead, time_zone, created_at, created_by "
                  "FROM case_file ",
               "id", case_id, [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_case(s, w); }),
         import_runs(c, k_import_run_columns, "case_id", case_id,
                     [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_import_run(s, w); }),
-        observations(c, k_observation_columns, "o.case_id", case_id,
+        // "+o.case_id": not through the (case_id, observed_at) index, which
+        // would make SQLite sort the whole case, raw records included, by
+        // id; the table is scanned in row-id order instead.
+        observations(c, k_observation_columns, "+o.case_id", case_id,
                      [this](SQLite::Statement& s, CanonicalWriter& w, bool sequential) {
                        const std::int64_t id = s.getColumn(0).getInt64();
                        serialise_observation(
@@ -479,6 +483,26 @@ void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& vis
       records.of(kind).finish(kind, visitor);
     }
     snapshot.commit();
+  });
+}
+
+void for_each_chain_link(const Database& db, std::int64_t case_id,
+                         const std::function<void(const StoredLink&)>& visit) {
+  translate_sqlite_errors([&] {
+    SQLite::Statement s(db.connection(),
+                        "SELECT seq, kind, record_id, number, hash, field_tags FROM chain_link "
+                        "WHERE case_id = ? ORDER BY seq");
+    s.bind(1, static_cast<std::int64_t>(case_id));
+    StoredLink link;
+    while (s.executeStep()) {
+      link.seq = s.getColumn(0).getInt64();
+      link.kind = integrity::parse_record_kind(text(s, 1)).value_or(RecordKind::observation);
+      link.record_id = s.getColumn(2).getInt64();
+      link.number = integer(s, 3);
+      link.hash.assign(text(s, 4));
+      link.tags.assign(text(s, 5));
+      visit(link);
+    }
   });
 }
 

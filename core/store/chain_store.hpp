@@ -120,6 +120,11 @@ public:
 // snapshot while other processes write). Throws Error(database).
 void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& visitor);
 
+// Calls `visit` for each link of a case in chain order (for exports, which
+// carry each record's position and hash). Throws Error(database).
+void for_each_chain_link(const Database& db, std::int64_t case_id,
+                         const std::function<void(const StoredLink&)>& visit);
+
 // The last link of a case: its seq (0 when none) and hash.
 struct ChainHead {
   std::int64_t seq = 0;
