@@ -85,10 +85,12 @@ struct HandCase {
   }
 };
 
-// UUIDs replaced by "<uuid>" (they carry random bits).
+// UUIDs replaced by "<uuid>" (they carry random bits), and SHA-256 hashes
+// by "<sha256>" (the hash chain covers the UUIDs).
 inline std::string without_uuids(const std::string& text) {
   static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  return std::regex_replace(text, uuid, "<uuid>");
+  static const std::regex sha256("[0-9a-f]{64}");
+  return std::regex_replace(std::regex_replace(text, uuid, "<uuid>"), sha256, "<sha256>");
 }
 
 // Compares `actual` with the golden file tests/fixtures/<name>; with

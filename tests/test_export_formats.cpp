@@ -2,6 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <date/tz.h>
+
+#include "core/export/jsonl_writer.hpp"
+#include "core/export/records.hpp"
+#include "core/store/case_store.hpp"
+#include "core/store/chain_store.hpp"
+#include "core/store/export_store.hpp"
+#include "core/store/observation_store.hpp"
 #include "core/util/encoding.hpp"
 #include "tests/export_support.hpp"
 
@@ -32,6 +40,47 @@ TEST_CASE("each export format writes exactly its golden file for the hand-built 
   check_golden("export/IR-X.timesketch.jsonl", without_uuids(c.export_as("timesketch-jsonl")));
   check_golden("export/IR-X.ecs.ndjson", without_uuids(c.export_as("ecs")));
   check_golden("export/IR-X.navigator.json", without_uuids(c.export_as("navigator")));
+}
+
+TEST_CASE("each jsonl record carries its observation's hash-chain link", "[export]") {
+  HandCase c;
+  const auto records = json_lines(c.export_as("jsonl"));
+  auto db = casetrail::store::Database::open(c.db, casetrail::store::OpenMode::existing);
+  std::map<std::int64_t, std::pair<std::int64_t, std::string>> by_number;
+  casetrail::store::for_each_chain_link(db, 1, [&](const casetrail::store::StoredLink& link) {
+    if (link.kind == casetrail::integrity::RecordKind::observation) {
+      by_number[*link.number] = {link.seq, casetrail::util::hex_encode(link.hash)};
+    }
+  });
+  REQUIRE(by_number.size() == 6);
+  for (const auto& r : records) {
+    const auto& [seq, hash] = by_number.at(r.at("number").get<std::int64_t>());
+    CHECK(r.at("chain_seq") == seq);
+    CHECK(r.at("chain_hash") == hash);
+  }
+}
+
+TEST_CASE("the jsonl writer gives the bytes of the JSON tree dumped", "[export]") {
+  HandCase c;
+  auto db = casetrail::store::Database::open(c.db, casetrail::store::OpenMode::existing);
+  const auto cases = casetrail::store::require_case(db, "IR-X");
+  casetrail::store::HistoryReader history(db, cases.id);
+  casetrail::store::ChainLinkReader chain(db, cases.id);
+  casetrail::exporting::JsonlWriter writer;
+  casetrail::exporting::RecordContext context;
+  context.case_record = &cases;
+  context.zone = date::locate_zone("Europe/Berlin");
+  std::int64_t n = 0;
+  casetrail::store::for_each_observation(db, cases.id, {}, [&](const casetrail::model::ObservationRecord& r) {
+    context.history = &history.read(r.id);
+    context.chain = chain.read(r.id);
+    std::string line;
+    writer.append(line, r, context);
+    CHECK(line == casetrail::exporting::jsonl_record(r, context)
+                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    ++n;
+  });
+  CHECK(n == 6);
 }
 
 TEST_CASE("a display zone given with --tz shows the local time and leaves the UTC fields alone", "[export]") {

@@ -69,7 +69,7 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
 
 const std::vector<std::string> k_context = {"number",  "uuid",   "status",  "analyst",
                                             "logged_at", "history", "same_execution_as", "case",
-                                            "import_run"};
+                                            "import_run", "chain_seq", "chain_hash"};
 
 // Imports `file` into a new case `key` and returns the result's export.
 std::string reimport(const HandCase& c, const std::string& file, const std::string& key,

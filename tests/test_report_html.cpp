@@ -26,7 +26,18 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST_CASE("the html report of the hand-built case is exactly its golden file", "[report]") {
   HandCase c;
-  check_golden("report/IR-X.html", html_report(c));
+  check_golden("report/IR-X.html", casetrail::test::without_uuids(html_report(c)));
+}
+
+TEST_CASE("the html report states the chain head that casetrail verify computes", "[report]") {
+  HandCase c;
+  const auto html = html_report(c);
+  const auto verify = c.run({"--json", "verify", "--case", "IR-X"});
+  REQUIRE(verify.exit_code == 0);
+  const auto head = nlohmann::json::parse(verify.out).at("head").at("hash").get<std::string>();
+  CHECK(html.find("<li>Hash-chain head: <code>" + head + "</code>.</li>") != std::string::npos);
+  CHECK(html.find("<li>Chain verification: intact (10 links: 6 observations, 3 audit records, 0 import runs).</li>") !=
+        std::string::npos);
 }
 
 TEST_CASE("the html report is self-contained: no script, nothing loaded from elsewhere", "[report]") {

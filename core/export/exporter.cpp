@@ -102,6 +102,8 @@ ExportSummary export_case(const store::Database& db, const ExportRequest& reques
   const bool needs_history = request.format != Format::navigator;
   std::optional<store::HistoryReader> history;
   if (needs_history) history.emplace(db, request.case_record.id);
+  std::optional<store::ChainLinkReader> chain;
+  if (request.format == Format::jsonl) chain.emplace(db, request.case_record.id);
   std::optional<AttackLookup> attack;
   if (request.format == Format::ecs || request.format == Format::navigator) attack.emplace(db);
   std::optional<NavigatorLayer> layer;
@@ -120,6 +122,7 @@ ExportSummary export_case(const store::Database& db, const ExportRequest& reques
   summary.observations = store::for_each_observation(
       db, request.case_record.id, request.filter, [&](const model::ObservationRecord& r) {
         if (history) context.history = &history->read(r.id);
+        if (chain) context.chain = chain->read(r.id);
         switch (request.format) {
           case Format::csv:
             csv::fill_values(r, {request.zone, context.history}, values);

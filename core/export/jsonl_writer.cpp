@@ -129,6 +129,16 @@ void JsonlWriter::append(std::string& out, const model::ObservationRecord& r,
     null("case");
   }
   text("display_zone", zone_name(context.zone));
+  field("chain_seq");
+  m_values += context.chain ? std::to_string(context.chain->seq) : std::string("null");
+  close();
+  field("chain_hash");
+  if (context.chain) {
+    append_json_string(m_values, context.chain->hash);
+  } else {
+    m_values += "null";
+  }
+  close();
   field("fingerprint");
   if (r.fingerprint) {
     append_json_string(m_values, util::hex_encode(*r.fingerprint));

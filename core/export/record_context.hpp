@@ -7,6 +7,7 @@
 
 #include "core/model/case_record.hpp"
 #include "core/model/observation_record.hpp"
+#include "core/store/export_store.hpp"
 
 namespace date {
 class time_zone;
@@ -20,6 +21,8 @@ struct RecordContext {
   const date::time_zone* zone = nullptr;
   // The observation's audit history, oldest first; nullptr: none.
   const std::vector<model::AuditEntry>* history = nullptr;
+  // The observation's hash-chain link; nullptr: none (jsonl writes null).
+  const store::ChainPosition* chain = nullptr;
 };
 
 // The display zone's name: "UTC" for nullptr.

@@ -120,6 +120,8 @@ nlohmann::json jsonl_record(const model::ObservationRecord& r, const RecordConte
     j["raw"] = nullptr;
   }
   j["history"] = history_json(context.history);
+  j["chain_seq"] = context.chain ? nlohmann::json(context.chain->seq) : nlohmann::json(nullptr);
+  j["chain_hash"] = context.chain ? nlohmann::json(context.chain->hash) : nlohmann::json(nullptr);
   // Any other text that is not valid UTF-8 (a note, an image path) gets the
   // same treatment as the command line: replacement characters, and the exact
   // bytes as <key>_base64, which the import prefers.

@@ -7,6 +7,8 @@
 #include "core/correlate/bursts.hpp"
 #include "core/correlate/process_tree.hpp"
 #include "core/error.hpp"
+#include "core/integrity/chain.hpp"
+#include "core/integrity/verify.hpp"
 #include "core/evidence/evidence.hpp"
 #include "core/export/evidence_text.hpp"
 #include "core/report/log_sources.hpp"
@@ -410,7 +412,22 @@ ReportModel gather(const store::Database& db, const model::CaseRecord& c, Report
   m.integrity.database_problems = check.integrity;
   m.integrity.database_problems.insert(m.integrity.database_problems.end(),
                                        check.foreign_keys.begin(), check.foreign_keys.end());
-  m.integrity.unavailable = "hash chain not available in this build";
+  // The hash chain: recomputed now, from the records as they are.
+  const auto verified = integrity::verify_case(db, c.key, {});
+  if (verified.head) m.integrity.chain_head = integrity::to_hex(*verified.head);
+  if (verified.intact()) {
+    m.integrity.verify_result = "intact (" + std::to_string(verified.links) + " links: " +
+                                std::to_string(verified.observations) + " observations, " +
+                                std::to_string(verified.audits) + " audit records, " +
+                                std::to_string(verified.import_runs) + " import runs)";
+  } else {
+    std::string text = "FAILED: " + std::to_string(verified.problems.size()) + " problem" +
+                       (verified.problems.size() == 1 ? "" : "s") + " (casetrail verify lists them)";
+    for (std::size_t i = 0; i < verified.problems.size() && i < 5; ++i) {
+      text += "; " + verified.problems[i].message;
+    }
+    m.integrity.verify_result = std::move(text);
+  }
   return m;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/store/statement_util.hpp"
+#include "core/util/encoding.hpp"
 
 namespace casetrail::store {
 
@@ -45,6 +46,35 @@ const std::vector<model::AuditEntry>& HistoryReader::read(std::int64_t observati
     }
   });
   return m_entries;
+}
+
+ChainLinkReader::ChainLinkReader(const Database& db, std::int64_t case_id) : m_case_id(case_id) {
+  translate_sqlite_errors([&] {
+    m_select = std::make_unique<SQLite::Statement>(
+        db.connection(),
+        "SELECT seq, hash FROM chain_link WHERE case_id = ? AND kind = 'observation' "
+        "AND record_id = ? ORDER BY seq LIMIT 1");
+  });
+}
+
+ChainLinkReader::~ChainLinkReader() = default;
+
+const ChainPosition* ChainLinkReader::read(std::int64_t observation_id) {
+  bool found = false;
+  translate_sqlite_errors([&] {
+    SQLite::Statement& s = *m_select;
+    s.reset();
+    s.bind(1, static_cast<std::int64_t>(m_case_id));
+    s.bind(2, static_cast<std::int64_t>(observation_id));
+    if (s.executeStep()) {
+      m_position.seq = s.getColumn(0).getInt64();
+      const auto blob = s.getColumn(1);
+      m_position.hash = util::hex_encode(
+          std::string(static_cast<const char*>(blob.getBlob()), static_cast<std::size_t>(blob.getBytes())));
+      found = true;
+    }
+  });
+  return found ? &m_position : nullptr;
 }
 
 }  // namespace casetrail::store

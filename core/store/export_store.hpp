@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/model/observation_record.hpp"
@@ -38,6 +39,35 @@ private:
   std::unique_ptr<SQLite::Statement> m_select;
   std::vector<std::int64_t> m_changed;  // observation row ids with history, sorted
   std::vector<model::AuditEntry> m_entries;
+};
+
+// Where an observation sits in its case's hash chain: the link's position
+// and hash (64 hex digits), as `casetrail verify` recomputes them.
+struct ChainPosition {
+  std::int64_t seq = 0;
+  std::string hash;
+};
+
+// Reads the chain link of one observation at a time with one prepared point
+// query (the chain_link_record index), so that an export carries each
+// record's hash in its own order (time) at constant memory. Use it on the
+// connection of the for_each_observation it accompanies.
+class ChainLinkReader {
+public:
+  ChainLinkReader(const Database& db, std::int64_t case_id);
+  ~ChainLinkReader();
+  ChainLinkReader(const ChainLinkReader&) = delete;
+  ChainLinkReader& operator=(const ChainLinkReader&) = delete;
+
+  // The link of the observation with row id `observation_id`, or nullptr
+  // when no link names it (which `casetrail verify` reports). The pointer
+  // stays valid until the next call. Throws Error(database).
+  const ChainPosition* read(std::int64_t observation_id);
+
+private:
+  std::int64_t m_case_id;
+  std::unique_ptr<SQLite::Statement> m_select;
+  ChainPosition m_position;
 };
 
 }  // namespace casetrail::store

@@ -1,4 +1,4 @@
--- 0005 report: every handoff report casetrail issues, so that the next one
+-- 0006 report: every handoff report casetrail issues, so that the next one
 -- can say what was logged or changed since (report --since last).
 
 -- One row per report issued: when, by whom, in which format, and the state of
@@ -20,3 +20,7 @@ CREATE TABLE report_issue (
   sha256              TEXT NOT NULL
 ) STRICT;
 CREATE INDEX report_issue_case ON report_issue (case_id, id);
+
+-- Exports carry each observation's chain link in time order: a point query
+-- by record (the primary key is by position).
+CREATE INDEX chain_link_record ON chain_link (case_id, kind, record_id);
