@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <date/tz.h>
 
 #include "core/export/jsonl_writer.hpp"
@@ -58,6 +59,15 @@ TEST_CASE("each jsonl record carries its observation's hash-chain link", "[expor
     CHECK(r.at("chain_seq") == seq);
     CHECK(r.at("chain_hash") == hash);
   }
+}
+
+TEST_CASE("the chain link of an observation is one index lookup", "[export]") {
+  HandCase c;
+  SQLite::Database db(c.db, SQLite::OPEN_READONLY);
+  SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + std::string(casetrail::store::k_chain_link_query));
+  std::string details;
+  while (plan.executeStep()) details += plan.getColumn(3).getString() + "\n";
+  CHECK(details == "SEARCH chain_link USING INDEX chain_link_record (case_id=? AND kind=? AND record_id=?)\n");
 }
 
 TEST_CASE("the jsonl writer gives the bytes of the JSON tree dumped", "[export]") {

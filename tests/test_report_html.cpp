@@ -86,7 +86,8 @@ TEST_CASE("the html timeline picture has a lane per host and a mark per observat
   // The burst on ws01 (#1..#4 within 30 minutes) as a band.
   CHECK(count(svg, "class=\"burst\"") == 1);
   // The axis in the report's zone.
-  CHECK(svg.find("time (Europe/Berlin)") != std::string::npos);
+  CHECK(svg.find("time (Europe/Berlin, 2026-11-30)") != std::string::npos);
+  CHECK(svg.find(">09:12:03</text>") != std::string::npos);
 }
 
 TEST_CASE("the html timeline aggregates a large case into counts", "[report]") {

@@ -225,18 +225,24 @@ std::string render_timeline_svg(const ReportModel& m) {
   // Time axis in the report's zone: six ticks.
   out << "<line x1=\"" << k_left << "\" y1=\"" << number_text(axis_y) << "\" x2=\"" << k_left + k_plot
       << "\" y2=\"" << number_text(axis_y) << "\" stroke=\"#333\"/>\n";
+  // Labels short enough not to collide: the time of day when the picture
+  // spans one local date (the date then goes into the caption), else month,
+  // day, hours and minutes.
+  const std::string first_label = local_time(m, *p.from);
+  const bool one_day = first_label.substr(0, 10) == local_time(m, *p.to).substr(0, 10);
   for (int i = 0; i <= 5; ++i) {
     const double x = k_left + k_plot * i / 5.0;
     const auto t = time::UtcTime(time::Micros(from + static_cast<std::int64_t>(span * i / 5.0)));
-    const std::string label = local_time(m, t);
+    const std::string full = local_time(m, t);
+    const std::string label = one_day ? full.substr(11, 8) : full.substr(5, 11);
     out << "<line x1=\"" << number_text(x) << "\" y1=\"" << number_text(axis_y) << "\" x2=\""
         << number_text(x) << "\" y2=\"" << number_text(axis_y + 5) << "\" stroke=\"#333\"/>\n";
     out << "<text x=\"" << number_text(x) << "\" y=\"" << number_text(axis_y + 17)
         << "\" text-anchor=\"" << (i == 0 ? "start" : i == 5 ? "end" : "middle") << "\">"
-        << escape(label.substr(0, 19)) << "</text>\n";
+        << escape(label) << "</text>\n";
   }
   out << "<text x=\"" << k_left << "\" y=\"" << number_text(axis_y + 32) << "\">time ("
-      << escape(m.zone_name) << ")" << (p.aggregated ? "; counts per time slot" : "")
+      << escape(m.zone_name) << (one_day ? ", " + escape(first_label.substr(0, 10)) : std::string()) << ")" << (p.aggregated ? "; counts per time slot" : "")
       << "; filled: verified, hollow: unverified; yellow bands: bursts</text>\n";
   // Legend: the tactics present.
   double x = k_left;

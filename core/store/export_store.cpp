@@ -50,10 +50,7 @@ const std::vector<model::AuditEntry>& HistoryReader::read(std::int64_t observati
 
 ChainLinkReader::ChainLinkReader(const Database& db, std::int64_t case_id) : m_case_id(case_id) {
   translate_sqlite_errors([&] {
-    m_select = std::make_unique<SQLite::Statement>(
-        db.connection(),
-        "SELECT seq, hash FROM chain_link WHERE case_id = ? AND kind = 'observation' "
-        "AND record_id = ? ORDER BY seq LIMIT 1");
+    m_select = std::make_unique<SQLite::Statement>(db.connection(), std::string(k_chain_link_query));
   });
 }
 
