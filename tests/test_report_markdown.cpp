@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "tests/export_support.hpp"
 
 using casetrail::test::HandCase;
@@ -124,4 +126,19 @@ TEST_CASE("the markdown report shows a non-UTF-8 command line visibly and says s
   HandCase c;
   const auto md = report(c);
   CHECK(md.find("`cmd.exe /c echo caf\\xe9 \\xff\\xfe` (not valid UTF-8") != std::string::npos);
+}
+
+TEST_CASE("the report says so when the hash chain does not verify", "[report]") {
+  HandCase c;
+  {
+    // An edit behind the tool's back (the append-only trigger dropped first).
+    SQLite::Database db(c.db, SQLite::OPEN_READWRITE);
+    db.exec("DROP TRIGGER observation_append_only_update");
+    db.exec("UPDATE observation SET observed_text = '2026-11-30T08:42:11Z' WHERE number = 3");
+  }
+  const auto md = report(c);
+  const auto integrity = md.substr(md.find("## Integrity"));
+  CHECK(integrity.find("- Chain verification: FAILED: 1 problem (casetrail verify lists them); ") !=
+        std::string::npos);
+  CHECK(integrity.find("#3") != std::string::npos);
 }

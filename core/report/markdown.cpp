@@ -285,12 +285,8 @@ std::string render_markdown(const ReportModel& m) {
   out << "## Integrity\n\n";
   out << "- Evidence: " << m.integrity.observations << " observations, "
       << m.integrity.audit_records << " audit records.\n";
-  out << "- Database check (SQLite integrity and foreign keys): "
-      << (m.integrity.database_ok ? "ok" : "FAILED") << ".\n";
-  for (const auto& p : m.integrity.database_problems) out << "  - " << code(p, false) << "\n";
   if (m.integrity.chain_head) out << "- Hash-chain head: `" << *m.integrity.chain_head << "`.\n";
-  if (m.integrity.verify_result) out << "- Chain verification: " << text(*m.integrity.verify_result) << ".\n";
-  if (m.integrity.unavailable) out << "- " << text(*m.integrity.unavailable) << ".\n";
+  out << "- Chain verification: " << text(m.integrity.verify_result) << ".\n";
   out << "\n";
   return out.str();
 }

@@ -158,15 +158,12 @@ struct SinceSection {
   std::int64_t changes_total = 0;
 };
 
+// What `casetrail verify` finds, at the moment of the report.
 struct IntegritySection {
-  std::int64_t observations = 0;
-  std::int64_t audit_records = 0;
-  bool database_ok = false;
-  std::vector<std::string> database_problems;
-  // The hash chain, from the integrity engine when this build has one.
-  std::optional<std::string> chain_head;
-  std::optional<std::string> verify_result;
-  std::optional<std::string> unavailable;  // what this build cannot say, plainly
+  std::int64_t observations = 0;   // chained observations
+  std::int64_t audit_records = 0;  // chained audit records
+  std::optional<std::string> chain_head;  // hex; nullopt for an empty chain
+  std::string verify_result;              // "intact (...)" or "FAILED: ..."
 };
 
 struct TreeLine {
