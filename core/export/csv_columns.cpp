@@ -185,10 +185,14 @@ void append_csv_row(std::string& out, const ValueRow& row) {
     }
     out += '"';
     out += prefix;
-    for (char ch : *v) {
-      if (ch == '"') out += '"';
-      out += ch;
+    // Quotes doubled; the text between them appended in one piece each.
+    std::size_t from = 0;
+    for (std::size_t q = v->find('"'); q != std::string::npos; q = v->find('"', from)) {
+      out.append(*v, from, q + 1 - from);
+      out += '"';
+      from = q + 1;
     }
+    out.append(*v, from, std::string::npos);
     out += '"';
   }
   out += "\r\n";
