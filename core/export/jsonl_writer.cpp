@@ -19,8 +19,13 @@ void append_json_string(std::string& out, std::string_view bytes) {
   }
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
-  for (char ch : bytes) {
-    const auto c = static_cast<unsigned char>(ch);
+  // Runs that need no escape are appended in one piece.
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(bytes.data() + from, i - from);
+    from = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -30,15 +35,12 @@ void append_json_string(std::string& out, std::string_view bytes) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
   }
+  out.append(bytes.data() + from, bytes.size() - from);
   out += '"';
 }
 
