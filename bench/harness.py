@@ -16,6 +16,7 @@ Exit status: 0 when every available workload ran (met or not), 1 when one failed
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -118,7 +119,7 @@ class Row:
         return d
 
 
-HEADER = ["workload", "records", "casetrail (median [min-max])", "baseline (same run)", "ratio",
+HEADER = ["workload", "size", "casetrail (median [min-max])", "baseline (same run)", "ratio",
           "peak RSS casetrail / baseline", "instructions (callgrind)", "target", "met"]
 
 
@@ -134,9 +135,9 @@ def attack_import(args, work):
     bundle = os.path.join(ROOT, "..", "shared", "attack", "enterprise-attack.json")
     target = "time < 2x parse; RSS < parse's"
     if not os.path.exists(script):
-        return [unavailable("ATT&CK import (45 MB bundle)", target, "bench/attack_import.sh missing")]
+        return [unavailable("ATT&CK import", target, "bench/attack_import.sh missing")]
     if not os.path.exists(bundle):
-        return [Row("ATT&CK import (45 MB bundle)", target=target, met="not run: bundle missing",
+        return [Row("ATT&CK import", "45 MB", target=target, met="not run: bundle missing",
                     note="../shared/attack/enterprise-attack.json not found")]
     ours, base, ours_rss, base_rss = [], [], [], []
     for _ in range(args.runs):
@@ -155,7 +156,7 @@ def attack_import(args, work):
     met = "yes" if o.median < 2 * b.median and orss < brss else "no"
     if met == "no":
         met = "no (%s)" % ", ".join(x for x, ok in (("time", o.median < 2 * b.median), ("RSS", orss < brss)) if not ok)
-    return [Row("ATT&CK import (45 MB bundle)", "", "s", o, "python3 json.load", b, orss, brss,
+    return [Row("ATT&CK import", "45 MB", "s", o, "python3 json.load", b, orss, brss,
                 target=target, met=met)]
 
 
@@ -215,29 +216,60 @@ def fresh_case(args, work):
 
 def format_wired(args, fmt):
     p = subprocess.run([args.binary, "import", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return fmt in p.stdout.decode()
+    line = next((l for l in p.stdout.decode().splitlines() if l.strip().startswith("--format")), "")
+    return fmt in re.findall(r"[a-z][a-z-]*", line.split(":", 1)[-1])
 
 
 def import_one(args, work, fmt, ext, size, target):
     path = ensure_data(args, fmt, ext, size)
     rates, rss_all = [], []
     summary = None
+    began = time.perf_counter()
     for _ in range(args.runs):
+        if rates and time.perf_counter() - began > args.max_seconds:
+            break  # fewer runs rather than an hour on one size; the table shows the count
         db = fresh_case(args, work)
         wall, rss, out = measure(import_cmd(args, db, fmt, path), work)
         summary = json.loads(out) if out.strip().startswith("{") else None
         rates.append(size / wall)
         rss_all.append(rss)
-    instr = None
-    if size == min(args.sizes) and fmt == "windows-json" and args.callgrind:
-        db = fresh_case(args, work)
-        instr = callgrind(import_cmd(args, db, fmt, path), work)
     rss = max(rss_all)
-    row = Row("import %s" % fmt, size, "rec/s", Stat(rates), "", None, rss, None, instr,
+    row = Row("import %s" % fmt, size, "rec/s", Stat(rates), "", None, rss, None, None,
               target=target, met="yes" if rss < 100 * 1024 else "no")
-    row.baseline_name = "raw SQLite insert / Python script: not available in this build"
-    row.note = summary
+    row.baseline_name = "see the import_bench row"
+    if summary:
+        f = summary["files"][0]
+        row.note = {k: f.get(k) for k in ("read", "imported", "imported_by_kind", "linked_pairs", "rejected")}
+        if f.get("rejected"):
+            row.met += " (%d rejected)" % f["rejected"]
+    row.slowest = max(size / r for r in rates)
     return row
+
+
+def import_callgrind(args, work):
+    """Instructions of a small windows-json import: stable where wall time is not."""
+    n = 500 if args.quick else 2000
+    full = ensure_data(args, "windows-json", "winjson.jsonl", min(args.sizes))
+    path = os.path.join(work, "slice.jsonl")
+    with open(full, encoding="utf-8") as src, open(path, "w", encoding="utf-8") as dst:
+        for _, line in zip(range(n), src):
+            dst.write(line)
+    db = fresh_case(args, work)
+    instr = callgrind(import_cmd(args, db, "windows-json", path), work)
+    if instr is None:
+        return [Row("import windows-json (callgrind)", n, met="not run: valgrind missing")]
+    return [Row("import windows-json (callgrind)", n, instructions=instr,
+               target="(instructions per record: %s)" % "{:,}".format(instr // n))]
+
+
+def predict(done, size):
+    """Seconds one run at `size` would take, from the growth seen so far (linear from one point)."""
+    (n1, t1) = done[-1]
+    exponent = 1.0
+    if len(done) > 1:
+        (n0, t0) = done[-2]
+        exponent = max(1.0, math.log(t1 / t0) / math.log(n1 / n0))
+    return t1 * (size / n1) ** exponent
 
 
 def imports(args, work):
@@ -248,9 +280,21 @@ def imports(args, work):
         if not format_wired(args, fmt):
             rows.append(unavailable("import %s" % fmt, target, "casetrail import has no --format %s" % fmt))
             continue
+        slow, done = None, []
         for size in args.sizes:
+            if slow:  # never start a run that cannot finish in the time a benchmark may take
+                rows.append(Row("import %s" % fmt, size, met="not run: at %d one run took %.0f s; this size would exceed %d s" % (
+                    slow[0], slow[1], args.max_seconds)))
+                continue
             try:
-                rows.append(import_one(args, work, fmt, ext, size, target))
+                row = import_one(args, work, fmt, ext, size, target)
+                rows.append(row)
+                done.append((size, row.slowest))
+                if len(row.ours.values) < args.runs:
+                    row.met += " (%d of %d runs: time limit)" % (len(row.ours.values), args.runs)
+                nxt = [x for x in args.sizes if x > size]
+                if nxt and predict(done, nxt[0]) > args.max_seconds:
+                    slow = (size, row.slowest)
             except Failed as e:
                 rows.append(Row("import %s" % fmt, size, met="ERROR", note=str(e)))
         sized = [r for r in rows if r.workload == "import %s" % fmt and r.ours is not None]
@@ -281,7 +325,7 @@ def pending(args, work):
                                 "bench/export_bench.sh missing"))
         rows.append(unavailable("report html (100k)", "< 3 s, file < 5 MB", "bench/export_bench.sh missing"))
     if not landed("import_bench.sh"):
-        rows.append(unavailable("import vs raw SQLite insert / Python stdlib script",
+        rows.append(unavailable("import_bench: import vs raw SQLite insert, Python script",
                                 ">= 0.5x raw insert, >= 3x Python", "bench/import_bench.sh missing"))
     return rows
 
@@ -332,6 +376,9 @@ def main(argv):
     p.add_argument("--data", default=os.path.join(ROOT, "build", "bench-data"))
     p.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     p.add_argument("--no-callgrind", dest="callgrind", action="store_false")
+    p.add_argument("--max-seconds", type=int, default=900,
+                   help="per workload and size: stop repeating runs after this long, and skip a larger size "
+                        "whose one run is predicted (from the growth seen) to take longer")
     args = p.parse_args(argv)
     args.binary = os.path.abspath(args.binary)
     args.runs = args.runs or (1 if args.quick else 5)
@@ -343,7 +390,11 @@ def main(argv):
         return 1
     rows, failed = [], False
     with tempfile.TemporaryDirectory(prefix="casetrail-bench-") as work:
-        for name, fn in (("ATT&CK import", attack_import), ("import", imports), ("pending", pending)):
+        steps = [("ATT&CK import", attack_import), ("import", imports)]
+        if args.callgrind:
+            steps.append(("import (callgrind)", import_callgrind))
+        steps.append(("pending", pending))
+        for name, fn in steps:
             print("bench: %s ..." % name, file=sys.stderr, flush=True)
             try:
                 rows += fn(args, work)
