@@ -343,7 +343,7 @@ def machine():
         "cores": out("nproc"),
         "cpu": out("sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1"),
         "memory": out("free -h | awk '/^Mem:/ {print $2}'"),
-        "disk": out("df -h --output=source,fstype,size . | tail -n 1"),
+        "disk": out("df -h --output=source,fstype,size . | tail -n 1 | awk '{print $1, $2, $3}'"),
         "kernel": platform.release(),
         "commit": out("git -C '%s' rev-parse --short HEAD" % ROOT),
     }
