@@ -23,7 +23,7 @@ Every record is one line-group written in time order; the output for a given
 clock, no hash randomisation).
 
 Usage:
-  gen_case.py --format FMT --size N [--seed S] -o FILE
+  gen_case.py --format FMT --size N [--seed S] [--kinds process,...] -o FILE
   gen_case.py --all --sizes 10000,100000 --dir bench/data [--seed S]
       writes DIR/case-N.EXT for every format and size that is missing
 """
@@ -217,7 +217,7 @@ class Case:
         clock = BASE_US
         emitted = 0
         running = 0
-        while emitted < self.size:
+        while True:  # the writer stops when it has written enough records
             # Keep a handful of activities running at once, so they interleave.
             while running < 12:
                 clock += int(rng.expovariate(1 / 4e6))
@@ -637,8 +637,11 @@ WRITERS = {"windows-json": out_windows_json, "ecs": out_ecs, "windows-xml": out_
            "auditd": out_auditd, "csv": out_csv}
 
 
-def generate(fmt, size, seed, path):
-    """Writes `size` records (an auditd record: one execution or logon) to path atomically."""
+def generate(fmt, size, seed, path, kinds=None):
+    """Writes `size` records (an auditd record: one execution or logon) to path atomically.
+
+    kinds: only events of these kinds (process, logon, network, file, registry),
+    for baselines that map fewer kinds than casetrail does."""
     case = Case(size, seed, linux=(fmt == "auditd"))
     writer = WRITERS[fmt]
     tmp = path + ".part"
@@ -647,6 +650,8 @@ def generate(fmt, size, seed, path):
         if fmt == "csv":
             out.write(",".join(CSV_COLUMNS) + "\n")
         for ev in case.events():
+            if kinds and ev["kind"] not in kinds:
+                continue
             for line in writer(ev, None):
                 if written >= size:
                     break
@@ -672,6 +677,7 @@ def main(argv):
     p.add_argument("--sizes", default="10000,100000,1000000")
     p.add_argument("--dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "data"))
     p.add_argument("--seed", type=int, default=20261201)
+    p.add_argument("--kinds", help="only these event kinds, comma-separated (process, logon, network, file, registry)")
     args = p.parse_args(argv)
     if args.all:
         os.makedirs(args.dir, exist_ok=True)
@@ -686,7 +692,7 @@ def main(argv):
         return 0
     if not (args.format and args.size and args.output):
         p.error("give --format, --size and -o, or --all")
-    generate(args.format, args.size, args.seed, args.output)
+    generate(args.format, args.size, args.seed, args.output, set(args.kinds.split(",")) if args.kinds else None)
     return 0
 
 
