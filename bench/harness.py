@@ -324,11 +324,102 @@ PENDING = [
 ]
 
 
+IMPORT_BENCH_LINE = re.compile(
+    r"^(\S+)\s+(\d+)\s+\d+ \|\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)MB \|\s+([\d.]+)\s+([\d.]+) \|"
+    r"\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)MB \|")
+
+
+def import_bench(args, work):
+    """Issue 5: drives bench/import_bench.sh (casetrail vs raw SQLite insert vs Python), one run at a time."""
+    script = os.path.join(HERE, "import_bench.sh")
+    if not os.path.exists(script):
+        return []
+    sizes = [n for n in args.sizes if n <= (10000 if args.quick else 100000)]
+    runs = {}  # (format, size) -> list of (ours, raw, python, ours_rss, python_rss)
+    for i in range(args.runs):
+        began = time.perf_counter()
+        p = subprocess.run([script] + [str(n) for n in sizes], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            raise Failed("bench/import_bench.sh exited %d: %s" % (p.returncode, p.stderr.decode()[-400:]))
+        for line in p.stdout.decode().splitlines():
+            m = IMPORT_BENCH_LINE.match(line)
+            if m:
+                g = m.groups()
+                runs.setdefault((g[0], int(g[1])), []).append(
+                    (float(g[2]), float(g[5]), float(g[7]), float(g[4]) * 1024, float(g[9]) * 1024))
+        if not runs:
+            raise Failed("bench/import_bench.sh printed no result line")
+        if time.perf_counter() - began > args.max_seconds:
+            break
+    rows = []
+    for (fmt, n), vals in sorted(runs.items()):
+        ours = Stat(v[0] for v in vals)
+        raw = Stat(v[1] for v in vals)
+        py = Stat(v[2] for v in vals)
+        rss = max(v[3] for v in vals)
+        rows.append(Row("import %s vs raw insert" % fmt, n, "rec/s", ours, "raw SQLite insert (rows/s)", raw, rss,
+                        target=">= 0.5x raw insert", met="yes" if ours.median >= 0.5 * raw.median else "no"))
+        rows.append(Row("import %s vs Python" % fmt, n, "rec/s", ours, "Python stdlib script", py, rss,
+                        max(v[4] for v in vals), target=">= 3x Python",
+                        met="yes" if ours.median >= 3 * py.median else "no"))
+    return rows
+
+
+CORRELATE_LINE = re.compile(
+    r"^(host|account|session|lineage|case)\s+([\d.]+) \|\s+([\d.]+)\s+([\d.]+) \|\s+([\d.]+)\s+([\d.]+)\s+[\d.]+x \|"
+    r"\s+(-?[\d.]+) \|\s+([\d.]+)\s+([\d.]+)(.*)$")
+
+
+def correlate_bench(args, work):
+    """Issue 6: drives casetrail_bench_correlate (in process vs hand-written SQL, sqlite3 shell, CLI) per size.
+
+    The program repeats each question over many anchors and prints medians and
+    p99: the table shows its median (one run per size; min-max over anchors is
+    its p99, given in the met column)."""
+    binary = os.path.join(os.path.dirname(os.path.dirname(args.binary)), "bench", "casetrail_bench_correlate")
+    if not os.path.exists(binary):
+        return []
+    rows = []
+    for n in args.sizes:
+        db = os.path.join(args.data, "correlate-%d.db" % n)  # reused across runs: generating 1M takes a while
+        cmd = [binary, "--db", db, "--size", str(n), "--casetrail", args.binary]
+        if args.quick:
+            cmd += ["--anchors", "20", "--cli-runs", "3"]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if p.returncode != 0:
+            raise Failed("casetrail_bench_correlate exited %d: %s" % (p.returncode, p.stderr.decode()[-400:]))
+        found = False
+        for line in p.stdout.decode().splitlines():
+            m = CORRELATE_LINE.match(line)
+            if not m:
+                continue
+            found = True
+            scope, _, ours, ours99, sql, sql99, shell, cli, cli99, extra = m.groups()
+            ours, sql, cli = float(ours), float(sql), float(cli)
+            fast = scope in ("host", "account", "session")
+            ok = ours <= 2 * sql and (not fast or ours < 5)
+            rows.append(Row("correlate %s, 1h window, in process" % scope, n, "ms", Stat([ours]),
+                            "hand-written SQL", Stat([float(sql)]),
+                            target="<= 2x SQL" + ("; median < 5 ms" if fast else ""),
+                            met=("yes" if ok else "no") + " (p99 %s vs %s ms)%s" % (ours99, sql99, extra.strip() and " " + extra.strip())))
+            rows.append(Row("correlate %s, CLI end to end" % scope, n, "ms", Stat([cli]),
+                            "sqlite3 shell (ms/query)", Stat([float(shell)]) if float(shell) > 0 else None,
+                            target="< 50 ms", met=("yes" if cli < 50 else "no") + " (p99 %s ms)" % cli99))
+        if not found:
+            raise Failed("casetrail_bench_correlate printed no result line")
+    return rows
+
+
 def pending(args, work):
     """Listed, never estimated: until scripts/bench drives a benchmark, its row says why it is empty."""
     rows = []
     for workload, target, files in PENDING:
         found = present(*files)
+        if found == "import_bench.sh":
+            continue  # driven by import_bench()
+        if found == "correlate_bench.cpp" and os.path.exists(os.path.join(
+                os.path.dirname(os.path.dirname(args.binary)), "bench", "casetrail_bench_correlate")):
+            continue  # driven by correlate_bench()
         if found:
             rows.append(Row(workload, target=target, met="not driven by scripts/bench yet: run bench/%s" % found))
         else:
@@ -396,7 +487,8 @@ def main(argv):
         return 1
     rows, failed = [], False
     with tempfile.TemporaryDirectory(prefix="casetrail-bench-") as work:
-        steps = [("ATT&CK import", attack_import), ("import", imports)]
+        steps = [("ATT&CK import", attack_import), ("import", imports), ("import_bench", import_bench),
+                 ("correlate", correlate_bench)]
         if args.callgrind:
             steps.append(("import (callgrind)", import_callgrind))
         steps.append(("pending", pending))
