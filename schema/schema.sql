@@ -243,3 +243,50 @@ CREATE INDEX observation_link_linked ON observation_link (linked_id);
 -- Linking looks up the other source's record of a process creation by pid and
 -- image (then host and time); the lineage queries look up parents by pid.
 CREATE INDEX process_pid_image ON process (pid, image_name);
+-- Correlation lookups. A pid or a logon id only means something on its host;
+-- host and time live in observation, pid and logon id in process, and no
+-- SQLite index spans two tables. process_key keeps them side by side: one row
+-- per process row, filled by a trigger, a projection that can be rebuilt from
+-- observation and process (migrations/0002_correlate.sql says more).
+
+CREATE TABLE process_key (
+  observation_id INTEGER PRIMARY KEY REFERENCES observation (id),
+  host_id        INTEGER NOT NULL REFERENCES host (id),
+  observed_at    INTEGER NOT NULL,
+  kind           TEXT NOT NULL,
+  pid            INTEGER,
+  parent_pid     INTEGER,
+  logon_id       TEXT,
+  -- For kind logon: attrs.event (logon, logoff, ...), to tell the logon that
+  -- opened a session from the logoff that closed it.
+  logon_event    TEXT
+) STRICT;
+
+-- Process starts with a pid on a host, in time order: the parent of a child
+-- (the latest start before it: PIDs are reused), the next start that ends a
+-- process's life, the Sysmon 1 / Security 4688 pair of one execution.
+CREATE INDEX process_key_start ON process_key (host_id, pid, observed_at) WHERE kind = 'process';
+-- Everything else a pid did on a host (network, file, ... of one process).
+CREATE INDEX process_key_activity ON process_key (host_id, pid, observed_at)
+  WHERE kind <> 'process';
+-- Children by parent pid on a host.
+CREATE INDEX process_key_parent ON process_key (host_id, parent_pid, observed_at)
+  WHERE kind = 'process';
+-- Members of a logon session on a host, and the logon that opened it.
+CREATE INDEX process_key_logon ON process_key (host_id, logon_id, observed_at);
+CREATE INDEX process_key_logon_event ON process_key (host_id, logon_id, observed_at)
+  WHERE kind = 'logon';
+
+-- Process GUIDs (Sysmon ProcessGuid, ECS entity_id) are unique: lineage
+-- follows them directly.
+CREATE INDEX process_guid ON process (guid);
+CREATE INDEX process_parent_guid ON process (parent_guid);
+
+CREATE TRIGGER process_key_insert AFTER INSERT ON process
+BEGIN
+  INSERT INTO process_key (observation_id, host_id, observed_at, kind, pid, parent_pid, logon_id,
+                           logon_event)
+  SELECT o.id, o.host_id, o.observed_at, o.kind, NEW.pid, NEW.parent_pid, NEW.logon_id,
+         CASE WHEN o.kind = 'logon' AND json_valid(o.attrs) THEN json_extract(o.attrs, '$.event') END
+  FROM observation o WHERE o.id = NEW.observation_id;
+END;

@@ -99,7 +99,8 @@ std::string kinds_list(const std::map<std::string, std::int64_t>& counts) {
   std::sort(ordered.begin(), ordered.end());
   std::string out;
   for (const auto& [kind, n] : ordered) {
-    out += (out.empty() ? "" : ", ") + std::string(model::to_string(kind)) + " " + std::to_string(n);
+    if (!out.empty()) out += ", ";
+    out.append(model::to_string(kind)).append(" ").append(std::to_string(n));
   }
   return out;
 }

@@ -179,7 +179,10 @@ std::vector<std::string> observation_cells(const model::ObservationRecord& r) {
   c[col("attrs")] = r.attrs_json;
   if (!r.same_execution_as.empty()) {
     std::string numbers;
-    for (auto n : r.same_execution_as) numbers += (numbers.empty() ? "" : ";") + std::to_string(n);
+    for (auto n : r.same_execution_as) {
+      if (!numbers.empty()) numbers += ';';
+      numbers += std::to_string(n);
+    }
     c[col("same_execution_as")] = numbers;
   }
   put_bytes(c, col("raw"), r.raw);
@@ -270,15 +273,15 @@ Result<model::NewObservation> observation_from_cells(const std::vector<std::stri
   o.source.ref = get("source_ref");
   if (const auto& fp = get("fingerprint")) {
     auto bytes = util::hex_decode(*fp);
-    if (!bytes || bytes->size() != 32) {
-      return unexpected("column fingerprint: expected 64 hex digits, got " + quote(*fp));
+    if (!bytes || bytes->size() != 16) {
+      return unexpected("column fingerprint: expected 32 hex digits, got " + quote(*fp));
     }
     o.source.fingerprint = std::move(*bytes);
   } else if (const auto& uuid = get("uuid")) {
     // Manual observations have no fingerprint; their exported uuid identifies
     // them, so that importing the same export twice adds nothing.
     auto hex = util::sha256_hex("casetrail csv uuid\n" + *uuid);
-    o.source.fingerprint = *util::hex_decode(hex);
+    o.source.fingerprint = util::hex_decode(hex)->substr(0, 16);
   }
   o.note = get("note");
 

@@ -58,7 +58,7 @@ inline constexpr std::array<std::string_view, 45> k_columns = {
     "status",            // context: unverified, verified, benign, false_positive
     "source",            // "Sysmon 1", "Security 4688", "manual", ...
     "source_ref",        // place in the source: "file.jsonl:42"
-    "fingerprint",       // 64 hex digits (dedup identity), or empty
+    "fingerprint",       // 32 hex digits (dedup identity), or empty
     "analyst",           // context: who logged it
     "logged_at",         // context: when, ISO 8601 UTC
     "note",

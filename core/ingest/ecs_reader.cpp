@@ -304,7 +304,10 @@ std::optional<std::string> hashes_of(const EcsFields& f) {
   for (auto [slot, name] : {std::pair{s_process_hash_sha256, "SHA256"},
                             std::pair{s_process_hash_sha1, "SHA1"},
                             std::pair{s_process_hash_md5, "MD5"}}) {
-    if (auto v = f.first(slot)) out += (out.empty() ? "" : ",") + std::string(name) + "=" + *v;
+    if (auto v = f.first(slot)) {
+      if (!out.empty()) out += ',';
+      out.append(name).append("=").append(*v);
+    }
   }
   if (out.empty()) return std::nullopt;
   return out;

@@ -34,7 +34,7 @@ std::string Digest::finish() {
   auto* ctx = static_cast<EVP_MD_CTX*>(m_ctx);
   EVP_DigestFinal_ex(ctx, out, &length);
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(out), length);
+  return std::string(reinterpret_cast<const char*>(out), std::min<std::size_t>(length, k_fingerprint_bytes));
 }
 
 RecordIdentity windows_event_identity(const WindowsEvent& event) {

@@ -2,7 +2,8 @@
 // Record fingerprints: what makes importing the same file again, or an
 // overlapping export, add nothing (UNIQUE (case_id, fingerprint)).
 //
-// A fingerprint is a SHA-256 over the record's source identity (for a
+// A fingerprint is a SHA-256, truncated to 128 bits, over the record's source
+// identity (for a
 // Windows event: channel, computer and EventRecordID where present) and its
 // content. The content is part of it even when a record id is present,
 // because record ids start again when a log is cleared.
@@ -31,7 +32,13 @@ namespace casetrail::ingest {
 
 inline constexpr std::size_t k_occurrence_window = 65536;
 
-// SHA-256 over length-prefixed parts (no two part lists give the same input).
+// Fingerprints are 16 bytes: SHA-256 cut to 128 bits keeps collisions out of
+// reach (the birthday bound is 2^64 records) and halves the UNIQUE index
+// every import inserts into at random.
+inline constexpr std::size_t k_fingerprint_bytes = 16;
+
+// SHA-256 over length-prefixed parts (no two part lists give the same
+// input), truncated to k_fingerprint_bytes.
 class Digest {
 public:
   Digest();
@@ -40,14 +47,14 @@ public:
   Digest& operator=(const Digest&) = delete;
   Digest& add(std::string_view part);
   Digest& add(std::int64_t number);
-  // The 32 digest bytes; the Digest starts again empty.
+  // The k_fingerprint_bytes digest bytes; the Digest starts again empty.
   std::string finish();
 
 private:
   void* m_ctx;
 };
 
-// A record's identity before occurrences: `digest` (32 bytes), and whether
+// A record's identity before occurrences: `digest` (16 bytes), and whether
 // the source numbered the record (a record id, a document _id), in which case
 // equal identities are the same record and no occurrence is added.
 struct RecordIdentity {

@@ -77,7 +77,10 @@ const Format& detect_format(const std::string& path, const std::string& display_
   if (failed) throw Error(ErrorCode::io, "cannot read " + quote(display_path, 200) + ": read error");
   if (head.empty()) throw Error(ErrorCode::invalid_input, quote(display_path, 200) + " is empty");
   std::string names;
-  for (const Format& f : formats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+  for (const Format& f : formats()) {
+    if (!names.empty()) names += ", ";
+    names += f.name;
+  }
   // Formats recognised by their signature whose reader this build may lack:
   // say so rather than let a later, looser sniffer (CSV) claim the file.
   static const struct {

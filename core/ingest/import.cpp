@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -37,6 +42,9 @@ const store::ExecutionLinkRule k_execution_rule{"Sysmon 1", "Security 4688", tim
 // up to a day (plus the largest offset).
 constexpr time::Micros k_clock_step{15LL * 60 * 1'000'000};
 constexpr time::Micros k_clock_max{26LL * 3600 * 1'000'000};
+// Raw records from this size on are stored zstd-compressed (as
+// append_observations does for its callers that do not compress).
+constexpr std::size_t k_compress_raw_from = 256;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -144,7 +152,10 @@ std::vector<std::pair<std::string, std::string>> parse_maps(const std::vector<st
     const auto& fields = csv_map_fields();
     if (field.rfind("attr.", 0) != 0 && std::find(fields.begin(), fields.end(), field) == fields.end()) {
       std::string names;
-      for (auto f : fields) names += (names.empty() ? "" : ", ") + std::string(f);
+      for (auto f : fields) {
+        if (!names.empty()) names += ", ";
+        names += f;
+      }
       throw invalid_value("--map", text, "unknown field " + quote(field) + " (fields: " + names +
                                              ", attr.NAME)");
     }
@@ -233,6 +244,66 @@ struct Settings {
   std::size_t batch_size = 4096;
 };
 
+// Batches handed from the reading thread to the writing one: one waiting,
+// one being written, one being filled, whatever the file's size.
+class BatchQueue {
+public:
+  using Batch = std::vector<model::NewObservation>;
+
+  // Blocks while the queue is full. Returns false when the consumer stopped.
+  bool push(Batch batch) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_batches.size() < k_capacity || m_stopped; });
+    if (m_stopped) return false;
+    m_batches.push_back(std::move(batch));
+    m_changed.notify_all();
+    return true;
+  }
+
+  // The producer is done (normally or with an exception).
+  void close(std::exception_ptr error = nullptr) {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_error = error;
+    m_changed.notify_all();
+  }
+
+  // The consumer gives up (it failed): the producer's next push returns false.
+  void stop() {
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_changed.notify_all();
+  }
+
+  // The next batch, or nullopt when the producer is done; rethrows the
+  // producer's exception.
+  std::optional<Batch> pop() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return !m_batches.empty() || m_closed; });
+    if (!m_batches.empty()) {
+      Batch batch = std::move(m_batches.front());
+      m_batches.pop_front();
+      m_changed.notify_all();
+      return batch;
+    }
+    if (m_error) std::rethrow_exception(m_error);
+    return std::nullopt;
+  }
+
+private:
+  static constexpr std::size_t k_capacity = 1;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::deque<Batch> m_batches;
+  bool m_closed = false;
+  bool m_stopped = false;
+  std::exception_ptr m_error;
+};
+
+// One file: a reading thread parses, maps and fingerprints records into
+// batches; this thread checks their techniques and appends them, one
+// transaction per batch. Reading and writing overlap, and only this thread
+// touches the database (one connection, one thread).
 class FileImport {
 public:
   FileImport(const store::Database& db, Settings& settings, const ImportActor& actor,
@@ -266,16 +337,23 @@ public:
     m_run = store::begin_import_run(m_db, run);
     m_summary.import_run = m_run;
 
-    m_batch.reserve(m_settings.batch_size);
-    while (auto item = reader->next()) {
-      ++m_summary.read;
-      handle(std::move(*item), *reader);
-      if (m_batch.size() >= m_settings.batch_size) flush();
-      if ((m_summary.read & 1023) == 0) {
-        m_observer.progress({path, reader->bytes_read(), size, m_summary.read});
+    BatchQueue queue;
+    std::thread producer([&] {
+      try {
+        produce(*reader, queue, path, size);
+        queue.close();
+      } catch (...) {
+        queue.close(std::current_exception());
       }
+    });
+    try {
+      while (auto batch = queue.pop()) write(*batch);
+    } catch (...) {
+      queue.stop();
+      producer.join();
+      throw;
     }
-    flush();
+    producer.join();
     m_rejects.flush();
     m_observer.progress({path, size, size, m_summary.read});
 
@@ -291,7 +369,28 @@ public:
   }
 
 private:
-  void handle(ReadItem item, const RecordReader& reader) {
+  // The reading thread. Touches only the reader, the rejects file, the
+  // observer and the read/skipped/rejected counts.
+  void produce(RecordReader& reader, BatchQueue& queue, const std::string& path,
+               std::uint64_t size) {
+    BatchQueue::Batch batch;
+    batch.reserve(m_settings.batch_size);
+    while (auto item = reader.next()) {
+      ++m_summary.read;
+      handle(std::move(*item), reader, batch);
+      if (batch.size() >= m_settings.batch_size) {
+        if (!queue.push(std::move(batch))) return;
+        batch = {};
+        batch.reserve(m_settings.batch_size);
+      }
+      if ((m_summary.read & 1023) == 0) {
+        m_observer.progress({path, reader.bytes_read(), size, m_summary.read});
+      }
+    }
+    if (!batch.empty()) queue.push(std::move(batch));
+  }
+
+  void handle(ReadItem item, const RecordReader& reader, BatchQueue::Batch& batch) {
     switch (item.type) {
       case ReadItem::Type::rejected: return reject(item, reader);
       case ReadItem::Type::skipped: return skip(item.skipped_source);
@@ -309,7 +408,7 @@ private:
         }
         mapped.observation.source.fingerprint =
             m_occurrences.fingerprint(windows_event_identity(event));
-        return accept(std::move(mapped.observation), item);
+        return accept(std::move(mapped.observation), item, batch);
       }
       case ReadItem::Type::observation: {
         model::NewObservation o = std::move(*item.observation);
@@ -318,7 +417,7 @@ private:
           d.add("record").add(o.source.name).add(o.host).add(item.raw);
           o.source.fingerprint = m_occurrences.fingerprint({d.finish(), false});
         }
-        return accept(std::move(o), item);
+        return accept(std::move(o), item, batch);
       }
     }
   }
@@ -336,27 +435,8 @@ private:
     ++m_summary.skipped_by_source[source];
   }
 
-  void accept(model::NewObservation o, ReadItem& item) {
+  void accept(model::NewObservation o, ReadItem& item, BatchQueue::Batch& batch) {
     if (!m_settings.kinds.count(o.kind)) return skip(o.source.name);
-    // Techniques the record names, checked like everywhere else; then the
-    // ones given for every record.
-    std::vector<std::string> techniques;
-    std::optional<std::string> release = o.attack_release;
-    for (const std::string& id : o.techniques) {
-      auto checked = m_techniques.check(id, o.source.name, m_warnings, release);
-      if (checked && std::find(techniques.begin(), techniques.end(), *checked) == techniques.end()) {
-        techniques.push_back(*checked);
-      }
-    }
-    for (const std::string& id : m_settings.techniques) {
-      if (std::find(techniques.begin(), techniques.end(), id) == techniques.end()) {
-        techniques.push_back(id);
-      }
-    }
-    if (!m_settings.techniques.empty() && !release) release = m_settings.technique_release;
-    o.techniques = std::move(techniques);
-    o.attack_release = o.techniques.empty() ? std::nullopt : release;
-
     if (Skew* skew = skew_for(m_settings.skews, o.source.name)) {
       skew->matched = true;
       o.observed.utc += skew->amount;
@@ -365,19 +445,45 @@ private:
     o.source.ref = item.place;
     o.source.import_run_id = m_run;
     o.raw = std::move(item.raw);
-    m_batch.push_back(std::move(o));
+    // Compressed here, on the reading thread, so that the writing thread
+    // (the bottleneck) only inserts. Small records are stored as they are,
+    // as the store does (compression gains little below a few hundred bytes).
+    if (o.raw->size() >= k_compress_raw_from) o.raw_zstd = util::zstd_compress(*o.raw);
+    batch.push_back(std::move(o));
   }
 
-  void flush() {
-    if (m_batch.empty()) return;
-    const auto result = store::append_observations(m_db, m_settings.case_id, m_batch,
+  // The writing thread: techniques the records name, checked like everywhere
+  // else (the catalogue is in the database), then the ones given for every
+  // record; then one transaction.
+  void write(BatchQueue::Batch& batch) {
+    for (model::NewObservation& o : batch) {
+      if (o.techniques.empty() && m_settings.techniques.empty()) continue;
+      std::vector<std::string> techniques;
+      std::optional<std::string> release = o.attack_release;
+      for (const std::string& id : o.techniques) {
+        auto checked = m_techniques.check(id, o.source.name, m_warnings, release);
+        if (checked && std::find(techniques.begin(), techniques.end(), *checked) == techniques.end()) {
+          techniques.push_back(*checked);
+        }
+      }
+      for (const std::string& id : m_settings.techniques) {
+        if (std::find(techniques.begin(), techniques.end(), id) == techniques.end()) {
+          techniques.push_back(id);
+        }
+      }
+      if (!m_settings.techniques.empty() && !release) release = m_settings.technique_release;
+      o.techniques = std::move(techniques);
+      o.attack_release = o.techniques.empty() ? std::nullopt : release;
+    }
+    const auto result = store::append_observations(m_db, m_settings.case_id, batch,
                                                    {m_actor.analyst, m_actor.now()});
-    for (std::size_t i = 0; i < m_batch.size(); ++i) {
-      if (result.numbers[i] != 0) ++m_summary.imported_by_kind[std::string(model::to_string(m_batch[i].kind))];
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (result.numbers[i] != 0) {
+        ++m_summary.imported_by_kind[std::string(model::to_string(batch[i].kind))];
+      }
     }
     m_summary.imported += result.inserted;
     m_summary.already_present += result.already_present;
-    m_batch.clear();
   }
 
   static std::string disagreement_warning(const store::ClockDisagreement& d) {
@@ -414,7 +520,6 @@ private:
   FileSummary& m_summary;
   std::set<std::string> m_warnings;
   std::int64_t m_run = 0;
-  std::vector<model::NewObservation> m_batch;
   OccurrenceCounter m_occurrences;
   bool m_preamble_written = false;
 };
@@ -445,7 +550,10 @@ ImportSummary import_files(const store::Database& db, const ImportRequest& reque
     settings.format = find_format(*request.format);
     if (settings.format == nullptr) {
       std::string names;
-      for (const Format& f : formats()) names += (names.empty() ? "" : ", ") + std::string(f.name);
+      for (const Format& f : formats()) {
+        if (!names.empty()) names += ", ";
+        names += f.name;
+      }
       throw invalid_value("--format", *request.format, "expected one of " + names);
     }
   }
@@ -474,6 +582,7 @@ ImportSummary import_files(const store::Database& db, const ImportRequest& reque
   }
   RejectsFile rejects(request.rejects);
   TechniqueCache techniques(db);
+  store::prepare_bulk_import(db);
 
   for (const std::string& path : request.files) {
     FileSummary& file = summary.files.emplace_back();

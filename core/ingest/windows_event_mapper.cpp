@@ -253,9 +253,8 @@ void map_4688(model::NewObservation& o, const WindowsEvent& e) {
                              value(e, "SubjectUserName").value_or(""));
     o.account_sid = value(e, "SubjectUserSid");
   }
-  auto target_logon = logon_id_field(e, "TargetLogonId");
-  if (target_logon == "0x0") target_logon.reset();
-  p.logon_id = target_logon ? target_logon : logon_id_field(e, "SubjectLogonId");
+  p.logon_id = logon_id_field(e, "TargetLogonId");
+  if (!p.logon_id || *p.logon_id == "0x0") p.logon_id = logon_id_field(e, "SubjectLogonId");
   p.user = o.account;
   p.integrity_level = integrity_from_label(value(e, "MandatoryLabel"));
   o.process = std::move(p);

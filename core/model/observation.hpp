@@ -58,6 +58,10 @@ struct NewObservation {
   SourceInfo source;
   std::optional<std::string> note;
   std::optional<std::string> raw;  // the source record verbatim
+  // `raw` already zstd-compressed (util::zstd_compress) by a caller that can
+  // do it off the writing thread (the import does); the store then stores
+  // these bytes as they are instead of compressing `raw` again.
+  std::optional<std::string> raw_zstd;
   // Kind-specific attributes as key/value pairs (JSON object in storage).
   std::vector<std::pair<std::string, std::string>> attrs;
   std::optional<ProcessDetails> process;

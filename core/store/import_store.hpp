@@ -11,6 +11,11 @@
 
 namespace casetrail::store {
 
+// Sets this connection up for a bulk import: a larger page cache, so that a
+// batch's dirty pages stay in memory until its commit instead of spilling to
+// the WAL mid-transaction, and index pages stay warm across batches.
+void prepare_bulk_import(const Database& db);
+
 struct NewImportRun {
   std::int64_t case_id = 0;
   std::string path;    // as given

@@ -20,13 +20,20 @@ namespace {
 std::int64_t us(time::UtcTime t) { return t.time_since_epoch().count(); }
 time::UtcTime from_us(std::int64_t v) { return time::UtcTime(time::Micros(v)); }
 
-// Random (version 4) UUID from OpenSSL's CSPRNG.
-std::string new_uuid() {
+// Time-ordered (version 7) UUID: 48 bits of Unix milliseconds (the logged
+// time), then 74 random bits from OpenSSL's CSPRNG
+// (https://www.rfc-editor.org/rfc/rfc9562#name-uuid-version-7). New rows go to
+// the right end of the UNIQUE index on uuid instead of a random page of it,
+// which keeps a million-record import's index pages in cache.
+std::string new_uuid(time::UtcTime logged_at) {
   std::array<unsigned char, 16> b{};
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
     throw Error(ErrorCode::database, "cannot generate a UUID: no randomness");
   }
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(logged_at.time_since_epoch()).count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x70);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   char text[37];
   std::snprintf(text, sizeof text,
@@ -322,7 +329,7 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
       insert.clearBindings();
       insert.bind(":case", static_cast<std::int64_t>(case_id));
       insert.bind(":number", static_cast<std::int64_t>(number + 1));
-      insert.bind(":uuid", new_uuid());
+      insert.bind(":uuid", new_uuid(context.logged_at));
       insert.bind(":kind", std::string(model::to_string(o.kind)));
       insert.bind(":at", us(o.observed.utc));
       insert.bind(":offset", o.observed.offset_seconds);
@@ -349,7 +356,10 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
       insert.bind(":logged", us(context.logged_at));
       bind_optional(insert, ":note", o.note);
       std::string raw_codec = "identity";
-      if (o.raw && o.raw->size() >= k_compress_raw_from) {
+      if (o.raw_zstd) {
+        insert.bind(":raw", o.raw_zstd->data(), static_cast<int>(o.raw_zstd->size()));
+        raw_codec = "zstd";
+      } else if (o.raw && o.raw->size() >= k_compress_raw_from) {
         const std::string packed = util::zstd_compress(*o.raw);
         insert.bind(":raw", packed.data(), static_cast<int>(packed.size()));
         raw_codec = "zstd";

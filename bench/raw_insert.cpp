@@ -1,0 +1,155 @@
+// The raw limit for the import benchmark: the rows a `casetrail import` wrote
+// (so: the same rows, already parsed, mapped, fingerprinted and compressed),
+// loaded into memory first, then inserted into a fresh database with the same
+// schema (schema/schema.sql) and the same PRAGMAs as casetrail, with one
+// prepared statement per table (observation, process) in one transaction.
+// Nothing but SQLite's own insert cost is timed.
+//
+// Usage: raw_insert SOURCE.db SCHEMA.sql TARGET.db
+// Prints: rows=N seconds=S rows_per_s=R cpu_seconds=C (C: user + system CPU
+// time of the timed part, which a busy machine does not inflate as much as S)
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+// A column value as SQLite stored it.
+struct Value {
+  int type = SQLITE_NULL;
+  std::int64_t integer = 0;
+  std::string bytes;
+};
+
+Value read(SQLite::Statement& s, int i) {
+  Value v;
+  SQLite::Column c = s.getColumn(i);
+  v.type = c.getType();
+  if (v.type == SQLITE_INTEGER) v.integer = c.getInt64();
+  if (v.type == SQLITE_TEXT || v.type == SQLITE_BLOB) {
+    v.bytes.assign(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
+  }
+  return v;
+}
+
+void bind(SQLite::Statement& s, int i, const Value& v) {
+  switch (v.type) {
+    case SQLITE_INTEGER: s.bind(i, static_cast<std::int64_t>(v.integer)); break;
+    case SQLITE_TEXT: s.bind(i, v.bytes); break;
+    case SQLITE_BLOB: s.bind(i, v.bytes.data(), static_cast<int>(v.bytes.size())); break;
+    default: s.bind(i); break;
+  }
+}
+
+std::vector<std::vector<Value>> load(SQLite::Database& db, const std::string& sql) {
+  std::vector<std::vector<Value>> rows;
+  SQLite::Statement s(db, sql);
+  while (s.executeStep()) {
+    std::vector<Value> row;
+    for (int i = 0; i < s.getColumnCount(); ++i) row.push_back(read(s, i));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: raw_insert SOURCE.db SCHEMA.sql TARGET.db\n");
+    return 2;
+  }
+  SQLite::Database source(argv[1], SQLite::OPEN_READONLY);
+  const auto cases = load(source, "SELECT * FROM case_file");
+  const auto hosts = load(source, "SELECT * FROM host");
+  const auto accounts = load(source, "SELECT * FROM account");
+  const auto runs = load(source, "SELECT * FROM import_run");
+  const auto observations = load(source, "SELECT * FROM observation ORDER BY id");
+  const auto processes = load(source, "SELECT * FROM process ORDER BY observation_id");
+
+  std::ifstream schema_file(argv[2]);
+  std::stringstream schema;
+  schema << schema_file.rdbuf();
+  SQLite::Database target(argv[3], SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  // The PRAGMAs casetrail sets (core/store/database.cpp, prepare_bulk_import).
+  target.exec("PRAGMA foreign_keys = ON");
+  target.exec("PRAGMA journal_mode = WAL");
+  target.exec("PRAGMA synchronous = FULL");
+  target.exec("PRAGMA temp_store = MEMORY");
+  target.exec("PRAGMA cache_size = -65536");
+  target.exec(schema.str());
+  auto copy = [&](const char* table, const std::vector<std::vector<Value>>& rows) {
+    if (rows.empty()) return;
+    SQLite::Statement insert(target, std::string("INSERT INTO ") + table + " VALUES (" +
+                                         placeholders(rows.front().size()) + ")");
+    for (const auto& row : rows) {
+      insert.reset();
+      for (std::size_t i = 0; i < row.size(); ++i) bind(insert, static_cast<int>(i + 1), row[i]);
+      insert.exec();
+    }
+  };
+  {
+    SQLite::Transaction t(target);
+    copy("case_file", cases);
+    copy("host", hosts);
+    copy("account", accounts);
+    copy("import_run", runs);
+    t.commit();
+  }
+
+  const double cpu_start = cpu_seconds();
+  const auto start = std::chrono::steady_clock::now();
+  {
+    SQLite::Transaction t(target, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert_observation(
+        target, "INSERT INTO observation VALUES (" + placeholders(observations.front().size()) + ")");
+    SQLite::Statement insert_process(
+        target, "INSERT INTO process VALUES (" + placeholders(processes.empty() ? 1 : processes.front().size()) + ")");
+    std::size_t p = 0;
+    for (const auto& row : observations) {
+      insert_observation.reset();
+      insert_observation.clearBindings();
+      for (std::size_t i = 0; i < row.size(); ++i) bind(insert_observation, static_cast<int>(i + 1), row[i]);
+      insert_observation.exec();
+      // The process row of this observation, if any (both sorted by id).
+      while (p < processes.size() && processes[p][0].integer == row[0].integer) {
+        insert_process.reset();
+        insert_process.clearBindings();
+        for (std::size_t i = 0; i < processes[p].size(); ++i) {
+          bind(insert_process, static_cast<int>(i + 1), processes[p][i]);
+        }
+        insert_process.exec();
+        ++p;
+      }
+    }
+    t.commit();
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("rows=%zu seconds=%.3f rows_per_s=%.0f cpu_seconds=%.3f\n", observations.size(),
+              seconds, static_cast<double>(observations.size()) / seconds, cpu_seconds() - cpu_start);
+  return 0;
+}
