@@ -439,7 +439,7 @@ def correlate_bench(args, work):
 
 CHAIN_LOG = re.compile(r"^log latency.*chain on median (\d+) us \(p95 (\d+) us\), off median (\d+) us \(p95 (\d+) us\)")
 CHAIN_BULK = re.compile(r"^bulk append, (\d+) observations .*chain on (\d+) obs/s, off (\d+) obs/s")
-CHAIN_VERIFY = re.compile(r"^verify of (\d+) chain records \((\d+) observations\): ([\d.]+) s, (\S+)")
+CHAIN_VERIFY = re.compile(r"^verify of (\d+) chain records \((\d+) observations\): ([\d.]+) s, (\w+)")
 
 
 def chain_cost(args, work):
