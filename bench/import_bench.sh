@@ -12,12 +12,19 @@
 #
 # Usage: bench/import_bench.sh [RECORDS...]     (default: 100000)
 #   CASETRAIL_JOBS: build parallelism (default 2)
+#   CASETRAIL_BENCH_BUILD: an existing build tree to use instead of build/bench
 #   BENCH_FORMATS:  formats to generate (default "windows-json ecs")
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build="$root/build/bench"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCASETRAIL_TESTS=OFF -DCASETRAIL_BENCH=ON \
-  ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
+if [ -n "${CASETRAIL_BENCH_BUILD:-}" ]; then
+  # An existing build tree (scripts/bench passes it on): its type stays.
+  build=$(cd "$root" && cd "$CASETRAIL_BENCH_BUILD" && pwd)
+  cmake -S "$root" -B "$build" -DCASETRAIL_BENCH=ON >/dev/null
+else
+  build="$root/build/bench"
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCASETRAIL_TESTS=OFF -DCASETRAIL_BENCH=ON \
+    ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
+fi
 cmake --build "$build" -j "${CASETRAIL_JOBS:-2}" --target casetrail raw_insert >&2
 casetrail="$build/cli/casetrail"
 raw_insert="$build/bench/raw_insert"
@@ -36,7 +43,8 @@ printf '%-12s %9s %7s | %-26s | %-19s | %-26s | %s\n' format records MB \
 for n in "${sizes[@]}"; do
   for format in "${formats[@]}"; do
     file="$work/$format-$n.jsonl"
-    python3 "$root/bench/gen_events.py" --format "$format" --count "$n" --seed 1 > "$file"
+    # Process creations only: the Python baseline maps nothing else.
+    python3 "$root/bench/gen_case.py" --format "$format" --size "$n" --kinds process -o "$file"
     mb=$(( $(stat -c %s "$file") / 1000000 ))
 
     rm -f "$work"/ct.db*

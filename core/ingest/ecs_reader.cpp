@@ -630,6 +630,10 @@ private:
   // The rest of the file cannot be split: one malformed record, then the end.
   Status fail(std::string& out, int c) {
     m_done = true;
+    // The rest of the file is this one malformed record: consumed, so that
+    // progress reaches the end.
+    while (get() != EOF) {
+    }
     if (c == EOF && out.empty()) {
       out = "unexpected end of the file inside the array";
     } else {
@@ -777,7 +781,11 @@ private:
         // The stream cannot go on past a broken document.
         item.type = ReadItem::Type::rejected;
         item.reason = json::reason(error);
-        item.raw = std::string(m_stream_it.source());
+        // What is left of the file from this document on: simdjson's
+        // iterator::source() is not safe to call on a document that failed
+        // (its structural index may be gone, as a fuzzer found).
+        const std::size_t from = std::min(m_stream_it.current_index(), m_whole.size());
+        item.raw = std::string(m_whole.data() + from, m_whole.size() - from);
         m_stream_error = error;
         m_stream_error_reported = true;
         return item;
