@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Export and report benchmark. One case of N generated observations
-# (bench/gen_events.py, imported by casetrail), then in the same run on the
+# (bench/gen_case.py, imported by casetrail), then in the same run on the
 # same database file:
 #   - casetrail export to each format, against sqlite3 dumping the same rows
 #     (observation joined with its process row, same order) with -csv and
@@ -45,7 +45,7 @@ row() {  # name n wall user sys rss_kb bytes baseline_wall
 
 for n in "${sizes[@]}"; do
   db="$work/bench-$n.db"
-  python3 "$root/bench/gen_events.py" --format windows-json --count "$n" --seed 1 > "$work/events.jsonl"
+  python3 "$root/bench/gen_case.py" --format windows-json --size "$n" --seed 1 -o "$work/events.jsonl"
   "$casetrail" --db "$db" case new BENCH --title "export bench" --tz Europe/Berlin >/dev/null
   "$casetrail" --db "$db" import --case BENCH "$work/events.jsonl" >/dev/null 2>"$work/import.err" || {
     cat "$work/import.err" >&2; exit 1; }
