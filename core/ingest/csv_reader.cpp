@@ -268,6 +268,7 @@ private:
     }
     item.type = ReadItem::Type::observation;
     item.observation = std::move(*o);
+    item.keeps_provenance = true;
   }
 
   void mapped(ReadItem& item) {

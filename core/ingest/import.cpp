@@ -167,7 +167,10 @@ std::vector<std::pair<std::string, std::string>> parse_maps(const std::vector<st
 // Checks technique IDs that come with records, once per distinct ID.
 class TechniqueCache {
 public:
-  explicit TechniqueCache(const store::Database& db) : m_db(db) {}
+  // `general` receives the checker's own warnings (no catalogue, deprecated
+  // IDs), which concern the whole import rather than one file.
+  TechniqueCache(const store::Database& db, std::set<std::string>& general)
+      : m_db(db), m_general(general) {}
 
   // The checked ID, or nullopt (with a warning) when the catalogue refuses it.
   std::optional<std::string> check(const std::string& id, const std::string& source,
@@ -180,7 +183,7 @@ public:
         auto result = attack::check_techniques(m_db, "technique", {id});
         entry.id = result.ids.at(0);
         entry.release = result.release;
-        for (const auto& w : result.warnings) warnings.insert(w);
+        for (const auto& w : result.warnings) m_general.insert(w);
       } catch (const Error& e) {
         entry.reason = e.what();
       }
@@ -202,6 +205,7 @@ private:
     std::string reason;
   };
   const store::Database& m_db;
+  std::set<std::string>& m_general;
   std::unordered_map<std::string, Entry> m_checked;
 };
 
@@ -442,13 +446,15 @@ private:
       o.observed.utc += skew->amount;
       o.skew = skew->amount;
     }
-    o.source.ref = item.place;
     o.source.import_run_id = m_run;
-    o.raw = std::move(item.raw);
+    if (!item.keeps_provenance) {
+      o.source.ref = item.place;
+      o.raw = std::move(item.raw);
+    }
     // Compressed here, on the reading thread, so that the writing thread
     // (the bottleneck) only inserts. Small records are stored as they are,
     // as the store does (compression gains little below a few hundred bytes).
-    if (o.raw->size() >= k_compress_raw_from) o.raw_zstd = util::zstd_compress(*o.raw);
+    if (o.raw && o.raw->size() >= k_compress_raw_from) o.raw_zstd = util::zstd_compress(*o.raw);
     batch.push_back(std::move(o));
   }
 
@@ -581,7 +587,7 @@ ImportSummary import_files(const store::Database& db, const ImportRequest& reque
     warnings.insert("case " + c.key + " is closed: records imported all the same");
   }
   RejectsFile rejects(request.rejects);
-  TechniqueCache techniques(db);
+  TechniqueCache techniques(db, warnings);
   store::prepare_bulk_import(db);
 
   for (const std::string& path : request.files) {

@@ -85,6 +85,10 @@ struct ReadItem {
   std::optional<model::NewObservation> observation;
   std::string skipped_source;  // for skipped: "Security 5158", "auditd CRED_DISP"
   std::string reason;          // for rejected
+  // For observation: it carries its own raw record and source reference
+  // (casetrail's own CSV export: the original ones), which the import keeps
+  // instead of this item's raw and place.
+  bool keeps_provenance = false;
 };
 
 class RecordReader {
