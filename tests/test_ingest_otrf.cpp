@@ -1,1 +1,175 @@
+// Integration tests on the OTRF sample (../shared/datasets/otrf/): 1,127 flat
+// Windows event JSON lines of ATT&CK T1218.005 (mshta) on WORKSTATION5. The
+// counts below were checked against the file with Python's json module.
 #include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+
+#include "tests/support/test_support.hpp"
+
+using casetrail::test::run_cli;
+using casetrail::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+const char* k_file = "otrf/cmd_mshta_vbscript_execute_psh_2020-10-2202580804.jsonl";
+
+struct Imported {
+  TempDir dir;
+  std::string db = (dir / "case.db").string();
+  casetrail::test::CliResult result;
+  explicit Imported(const std::filesystem::path& file, std::vector<std::string> extra = {}) {
+    REQUIRE(run_cli({"--db", db, "case", "new", "IR-1", "--title", "mshta"}).exit_code == 0);
+    std::vector<std::string> args = {"--db", db, "--json", "import", "--case", "IR-1", file.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    result = run_cli(args);
+  }
+  json processes() {
+    auto r = run_cli({"--db", db, "--json", "obs", "list", "--case", "IR-1", "--kind", "process"});
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+  }
+};
+
+// The file's own records, for byte-for-byte comparisons.
+std::vector<json> records(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<json> out;
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the OTRF mshta sample imports its process creations, image loads, registry and file events",
+          "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file);
+  REQUIRE(imported.result.exit_code == 0);
+  const json f = json::parse(imported.result.out).at("files").at(0);
+  CHECK(f.at("format") == "windows-json");
+  CHECK(f.at("read") == 1127);
+  CHECK(f.at("imported") == 698);
+  CHECK(f.at("imported_by_kind") ==
+        json{{"process", 6}, {"image_load", 238}, {"registry", 449}, {"file", 5}});
+  CHECK(f.at("rejected") == 0);
+  CHECK(f.at("already_present") == 0);
+  CHECK(f.at("skipped") == 429);
+  CHECK(f.at("skipped_by_source") == json{{"Security 1102", 1}, {"Security 4656", 48},
+                                          {"Security 4658", 95}, {"Security 4663", 32},
+                                          {"Security 4673", 2},  {"Security 4689", 1},
+                                          {"Security 4690", 48}, {"Security 4703", 1},
+                                          {"Security 5156", 1},  {"Security 5158", 1},
+                                          {"Sysmon 2", 1},       {"Sysmon 5", 1},
+                                          {"Sysmon 9", 6},       {"Sysmon 10", 184},
+                                          {"Sysmon 17", 1},      {"Sysmon 18", 1},
+                                          {"Sysmon 23", 3},      {"System 104", 2}});
+  // The sample's 46 registry events written twice in the same millisecond
+  // are all kept: 401 Sysmon 12 and 48 Sysmon 13.
+  auto r = run_cli({"--db", imported.db, "--json", "obs", "list", "--case", "IR-1", "--kind", "registry"});
+  std::map<std::string, int> registry;
+  for (const auto& o : json::parse(r.out)) ++registry[o.at("source")];
+  CHECK(registry == std::map<std::string, int>{{"Sysmon 12", 401}, {"Sysmon 13", 48}});
+}
+
+TEST_CASE("the OTRF sample's clocks disagree by 4 hours and the import says so", "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file);
+  CHECK(json::parse(imported.result.out).at("files").at(0).at("linked_pairs") == 0);
+  CHECK_THAT(imported.result.err,
+             Catch::Contains("casetrail: warning: Security and Sysmon on WORKSTATION5 disagree by 4h (3 "
+                             "process creations seen by both, Security 4h behind): one source's clock "
+                             "or zone is off (use --skew Security=+4h)\n"));
+}
+
+TEST_CASE("the OTRF sample's six process creations are mshta, powershell and conhost by wardog",
+          "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file);
+  REQUIRE(imported.result.exit_code == 0);
+  const json processes = imported.processes();
+  REQUIRE(processes.size() == 6);
+  std::map<std::string, std::vector<std::string>> images_by_source;
+  for (const auto& p : processes) {
+    images_by_source[p.at("source")].push_back(p.at("image"));
+    CHECK(p.at("host") == "workstation5");
+    CHECK(p.at("host_observed") == "WORKSTATION5");
+    CHECK(p.at("account_observed") == "WORKSTATION5\\wardog");
+    CHECK(p.at("account") == "workstation5\\wardog");
+    CHECK(p.at("logon_id") == "0xc61d9");
+  }
+  CHECK(images_by_source ==
+        std::map<std::string, std::vector<std::string>>{
+            {"Security 4688",
+             {"C:\\Windows\\System32\\mshta.exe",
+              "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+              "C:\\Windows\\System32\\conhost.exe"}},
+            {"Sysmon 1",
+             {"C:\\Windows\\System32\\mshta.exe",
+              "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+              "C:\\Windows\\System32\\conhost.exe"}}});
+
+  // The mshta command line comes back byte for byte, from both sources.
+  std::string expected;
+  for (const auto& record : records(file)) {
+    if (record.at("EventID") == 1 && record.at("Image") == "C:\\Windows\\System32\\mshta.exe") {
+      expected = record.at("CommandLine");
+    }
+  }
+  REQUIRE(expected ==
+          "mshta  vbscript:Execute(\"CreateObject(\"\"Wscript.Shell\"\").Run \"\"powershell -noexit "
+          "-command Get-Service sysmon\"\":close\")");
+  int mshta = 0;
+  for (const auto& p : processes) {
+    if (p.at("image") != "C:\\Windows\\System32\\mshta.exe") continue;
+    ++mshta;
+    CHECK(p.at("command_line") == expected);
+    CHECK_FALSE(p.contains("command_line_base64"));
+    CHECK(p.at("pid") == 10980);  // Sysmon 10980, Security 0x2ae4
+    CHECK(p.at("parent_pid") == 5888);
+  }
+  CHECK(mshta == 2);
+}
+
+TEST_CASE("with --skew Security=+4h the OTRF pairs link into three executions", "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file, {"--skew", "Security=+4h"});
+  REQUIRE(imported.result.exit_code == 0);
+  CHECK(json::parse(imported.result.out).at("files").at(0).at("linked_pairs") == 3);
+  CHECK_THAT(imported.result.err, !Catch::Contains("disagree"));
+  const json processes = imported.processes();
+  std::map<std::int64_t, json> by_number;
+  for (const auto& p : processes) by_number[p.at("number")] = p;
+  for (const auto& p : processes) {
+    REQUIRE(p.at("same_execution_as").size() == 1);
+    const json& other = by_number.at(p.at("same_execution_as").at(0));
+    CHECK(other.at("pid") == p.at("pid"));
+    CHECK(other.at("image") == p.at("image"));
+    CHECK(other.at("source") != p.at("source"));
+    if (p.at("source") == "Security 4688") {
+      CHECK(p.at("skew_us") == 14400000000LL);
+      CHECK(p.at("time_source") == "TimeCreated");
+    } else {
+      CHECK(p.at("skew_us") == nullptr);
+      CHECK(p.at("time_source") == "Sysmon UtcTime");
+    }
+  }
+}
+
+TEST_CASE("importing the OTRF sample again adds nothing", "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file);
+  REQUIRE(imported.result.exit_code == 0);
+  auto again = run_cli({"--db", imported.db, "--json", "import", "--case", "IR-1", file.string()});
+  CHECK(again.exit_code == 0);
+  const json f = json::parse(again.out).at("files").at(0);
+  CHECK(f.at("imported") == 0);
+  CHECK(f.at("already_present") == 698);
+  CHECK(f.at("skipped") == 429);
+  auto all = run_cli({"--db", imported.db, "--json", "obs", "list", "--case", "IR-1"});
+  CHECK(json::parse(all.out).size() == 698);
+}
