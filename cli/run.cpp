@@ -61,7 +61,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   setup_log_command(app, ctx);
   setup_obs_commands(app, ctx);
   setup_db_commands(app, ctx);
+  setup_attack_commands(app, ctx);
   setup_import_command(app, ctx);
+  setup_correlate_commands(app, ctx);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());

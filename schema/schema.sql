@@ -147,6 +147,85 @@ CREATE TABLE audit (
 CREATE INDEX audit_case ON audit (case_id, id);
 CREATE INDEX audit_observation ON audit (observation_id, id);
 
+-- The ATT&CK catalogue, imported from a MITRE STIX bundle
+-- (casetrail attack import). One catalogue per case database; an import
+-- replaces all of it in one transaction. Observations do not reference these
+-- rows: observation_technique keeps the ID and the release it was checked
+-- against, so a later release never rewrites evidence.
+
+-- The release the catalogue holds: at most one row.
+CREATE TABLE attack_release (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  version         TEXT NOT NULL,
+  version_source  TEXT NOT NULL CHECK (version_source IN ('collection', 'option', 'unknown')),
+  label           TEXT NOT NULL,
+  newest_modified INTEGER NOT NULL,
+  spec_version    TEXT NOT NULL,
+  file_name       TEXT NOT NULL,
+  file_sha256     TEXT NOT NULL,
+  file_size       INTEGER NOT NULL,
+  imported_at     INTEGER NOT NULL,
+  imported_by     TEXT NOT NULL
+) STRICT;
+
+-- Tactics with their position in the matrix (x-mitre-matrix tactic_refs).
+CREATE TABLE attack_tactic (
+  id           INTEGER PRIMARY KEY,
+  attack_id    TEXT NOT NULL UNIQUE CHECK (attack_id GLOB 'TA[0-9][0-9][0-9][0-9]'),
+  shortname    TEXT NOT NULL UNIQUE,
+  name         TEXT NOT NULL,
+  description  TEXT NOT NULL,
+  matrix_order INTEGER NOT NULL UNIQUE
+) STRICT;
+
+-- Techniques and sub-techniques. parent_id and replaced_by point into this
+-- table; they are checked at commit (DEFERRABLE) so rows go in in any order.
+CREATE TABLE attack_technique (
+  id          INTEGER PRIMARY KEY,
+  attack_id   TEXT NOT NULL UNIQUE CHECK (attack_id GLOB 'T[0-9][0-9][0-9][0-9]'
+                                          OR attack_id GLOB 'T[0-9][0-9][0-9][0-9].[0-9][0-9][0-9]'),
+  stix_id     TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  description TEXT NOT NULL,
+  parent_id   INTEGER REFERENCES attack_technique (id) DEFERRABLE INITIALLY DEFERRED,
+  revoked     INTEGER NOT NULL CHECK (revoked IN (0, 1)),
+  deprecated  INTEGER NOT NULL CHECK (deprecated IN (0, 1)),
+  replaced_by INTEGER REFERENCES attack_technique (id) DEFERRABLE INITIALLY DEFERRED,
+  version     TEXT,
+  modified    INTEGER
+) STRICT;
+CREATE INDEX attack_technique_parent ON attack_technique (parent_id);
+CREATE INDEX attack_technique_replaced_by ON attack_technique (replaced_by);
+
+CREATE TABLE attack_technique_tactic (
+  technique_id INTEGER NOT NULL REFERENCES attack_technique (id),
+  tactic_id    INTEGER NOT NULL REFERENCES attack_tactic (id),
+  PRIMARY KEY (technique_id, tactic_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX attack_technique_tactic_tactic ON attack_technique_tactic (tactic_id);
+
+-- Platforms as ATT&CK spells them (Windows, macOS, PRE), in the file's order.
+CREATE TABLE attack_technique_platform (
+  technique_id INTEGER NOT NULL REFERENCES attack_technique (id),
+  position     INTEGER NOT NULL,
+  platform     TEXT NOT NULL,
+  PRIMARY KEY (technique_id, position)
+) STRICT, WITHOUT ROWID;
+
+-- Where ATT&CK says a technique can be seen: from v18 a data component
+-- (DC0032 Process Creation) with a log source name and channel
+-- (WinEventLog:Sysmon, EventCode=1); up to v17 a data source string
+-- ("Process: Process Creation") with no ID, name or channel.
+CREATE TABLE attack_log_source (
+  id                INTEGER PRIMARY KEY,
+  technique_id      INTEGER NOT NULL REFERENCES attack_technique (id),
+  data_component_id TEXT,
+  data_component    TEXT NOT NULL,
+  data_source       TEXT,
+  name              TEXT,
+  channel           TEXT
+) STRICT;
+CREATE INDEX attack_log_source_technique ON attack_log_source (technique_id);
 -- The same process creation reported by Sysmon 1 and by Security 4688 stays
 -- two observations (two pieces of evidence); a link says they are one
 -- execution. Stored in both directions, so that an observation's links are
@@ -164,3 +243,50 @@ CREATE INDEX observation_link_linked ON observation_link (linked_id);
 -- Linking looks up the other source's record of a process creation by pid and
 -- image (then host and time); the lineage queries look up parents by pid.
 CREATE INDEX process_pid_image ON process (pid, image_name);
+-- Correlation lookups. A pid or a logon id only means something on its host;
+-- host and time live in observation, pid and logon id in process, and no
+-- SQLite index spans two tables. process_key keeps them side by side: one row
+-- per process row, filled by a trigger, a projection that can be rebuilt from
+-- observation and process (migrations/0002_correlate.sql says more).
+
+CREATE TABLE process_key (
+  observation_id INTEGER PRIMARY KEY REFERENCES observation (id),
+  host_id        INTEGER NOT NULL REFERENCES host (id),
+  observed_at    INTEGER NOT NULL,
+  kind           TEXT NOT NULL,
+  pid            INTEGER,
+  parent_pid     INTEGER,
+  logon_id       TEXT,
+  -- For kind logon: attrs.event (logon, logoff, ...), to tell the logon that
+  -- opened a session from the logoff that closed it.
+  logon_event    TEXT
+) STRICT;
+
+-- Process starts with a pid on a host, in time order: the parent of a child
+-- (the latest start before it: PIDs are reused), the next start that ends a
+-- process's life, the Sysmon 1 / Security 4688 pair of one execution.
+CREATE INDEX process_key_start ON process_key (host_id, pid, observed_at) WHERE kind = 'process';
+-- Everything else a pid did on a host (network, file, ... of one process).
+CREATE INDEX process_key_activity ON process_key (host_id, pid, observed_at)
+  WHERE kind <> 'process';
+-- Children by parent pid on a host.
+CREATE INDEX process_key_parent ON process_key (host_id, parent_pid, observed_at)
+  WHERE kind = 'process';
+-- Members of a logon session on a host, and the logon that opened it.
+CREATE INDEX process_key_logon ON process_key (host_id, logon_id, observed_at);
+CREATE INDEX process_key_logon_event ON process_key (host_id, logon_id, observed_at)
+  WHERE kind = 'logon';
+
+-- Process GUIDs (Sysmon ProcessGuid, ECS entity_id) are unique: lineage
+-- follows them directly.
+CREATE INDEX process_guid ON process (guid);
+CREATE INDEX process_parent_guid ON process (parent_guid);
+
+CREATE TRIGGER process_key_insert AFTER INSERT ON process
+BEGIN
+  INSERT INTO process_key (observation_id, host_id, observed_at, kind, pid, parent_pid, logon_id,
+                           logon_event)
+  SELECT o.id, o.host_id, o.observed_at, o.kind, NEW.pid, NEW.parent_pid, NEW.logon_id,
+         CASE WHEN o.kind = 'logon' AND json_valid(o.attrs) THEN json_extract(o.attrs, '$.event') END
+  FROM observation o WHERE o.id = NEW.observation_id;
+END;

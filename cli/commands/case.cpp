@@ -3,6 +3,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/render/table.hpp"
+#include "core/correlate/case_summary.hpp"
 #include "core/error.hpp"
 #include "core/export/observation_json.hpp"
 #include "core/store/case_store.hpp"
@@ -33,6 +34,75 @@ void print_case(const Context& ctx, const model::CaseRecord& c) {
           << "created   " << time::format_utc(c.created_at) << " by " << printable(c.created_by)
           << '\n';
   if (c.closed_at) ctx.out << "closed    " << time::format_utc(*c.closed_at) << '\n';
+}
+
+std::string summary_time(time::UtcTime t, const date::time_zone* zone) {
+  return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
+}
+
+nlohmann::json span_json(const correlate::SeenSpan& s, const char* key_name,
+                         const date::time_zone* zone) {
+  nlohmann::json j;
+  if (key_name) j[key_name] = s.key;
+  j["first_seen"] = time::format_utc(s.first);
+  j["last_seen"] = time::format_utc(s.last);
+  if (zone) {
+    j["first_seen_local"] = time::format_in_zone(s.first, zone);
+    j["last_seen_local"] = time::format_in_zone(s.last, zone);
+  }
+  j["dwell"] = time::format_duration(s.dwell());
+  j["dwell_us"] = s.dwell().count();
+  j["observations"] = s.count;
+  j["verified"] = s.verified;
+  j["unverified"] = s.unverified;
+  return j;
+}
+
+nlohmann::json summary_json(const correlate::CaseSummary& s, const date::time_zone* zone) {
+  nlohmann::json j;
+  j["evidence"] = s.all ? span_json(*s.all, nullptr, zone) : nlohmann::json(nullptr);
+  j["excluded"] = s.excluded;
+  for (const auto& [name, key, spans] :
+       {std::tuple{"hosts", "host", &s.hosts}, std::tuple{"accounts", "account", &s.accounts},
+        std::tuple{"techniques", "technique", &s.techniques}}) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& span : *spans) array.push_back(span_json(span, key, zone));
+    j[name] = std::move(array);
+  }
+  return j;
+}
+
+// The summary under the case's fields: first/last seen and dwell time for
+// the case, then per host and account (ranked by verified evidence) and per
+// technique (by first seen).
+void print_summary(const Context& ctx, const correlate::CaseSummary& s,
+                   const date::time_zone* zone) {
+  if (!s.all) {
+    ctx.out << "evidence  none yet";
+    if (s.excluded > 0) ctx.out << " (" << s.excluded << " benign or false-positive left out)";
+    ctx.out << '\n';
+    return;
+  }
+  ctx.out << "evidence  " << s.all->count << (s.all->count == 1 ? " observation" : " observations")
+          << " (" << s.all->verified << " verified, " << s.all->unverified << " unverified";
+  if (s.excluded > 0) ctx.out << "; " << s.excluded << " benign or false-positive left out";
+  ctx.out << ")\n"
+          << "first     " << summary_time(s.all->first, zone) << '\n'
+          << "last      " << summary_time(s.all->last, zone) << '\n'
+          << "dwell     " << time::format_duration(s.all->dwell()) << '\n';
+  for (const auto& [title, spans] :
+       {std::pair{"HOST", &s.hosts}, std::pair{"ACCOUNT", &s.accounts},
+        std::pair{"TECHNIQUE", &s.techniques}}) {
+    if (spans->empty()) continue;
+    ctx.out << '\n';
+    Table table({title, "VERIFIED", "OBSERVATIONS", "FIRST SEEN", "LAST SEEN", "DWELL"});
+    for (const auto& span : *spans) {
+      table.add({printable(span.key, 40), std::to_string(span.verified), std::to_string(span.count),
+                 summary_time(span.first, zone), summary_time(span.last, zone),
+                 time::format_duration(span.dwell())});
+    }
+    table.print(ctx.out);
+  }
 }
 
 }  // namespace
@@ -103,7 +173,17 @@ void setup_case_commands(CLI::App& app, Context& ctx) {
   show->add_option("key", opts->key, "Case key (default: CASETRAIL_CASE)");
   show->callback([&ctx, opts] {
     const auto db = ctx.open_db(store::OpenMode::existing);
-    print_case(ctx, store::require_case(db, ctx.case_key(opts->key)));
+    const auto c = store::require_case(db, ctx.case_key(opts->key));
+    const auto summary = correlate::summarize_case(db, c.id);
+    const auto* zone = evidence::display_zone(&c, ctx.tz());
+    if (ctx.json) {
+      auto j = exporting::case_to_json(c);
+      j["summary"] = summary_json(summary, zone);
+      ctx.out << j.dump(2) << '\n';
+      return;
+    }
+    print_case(ctx, c);
+    print_summary(ctx, summary, zone);
   });
 
   for (const auto& [verb, status, help] :

@@ -11,6 +11,9 @@ void setup_case_commands(CLI::App& app, Context& ctx);
 void setup_log_command(CLI::App& app, Context& ctx);
 void setup_obs_commands(CLI::App& app, Context& ctx);
 void setup_db_commands(CLI::App& app, Context& ctx);
+void setup_attack_commands(CLI::App& app, Context& ctx);
 void setup_import_command(CLI::App& app, Context& ctx);
+// correlate, tree and timeline.
+void setup_correlate_commands(CLI::App& app, Context& ctx);
 
 }  // namespace casetrail::cli

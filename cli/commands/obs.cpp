@@ -1,10 +1,12 @@
 #include <algorithm>
 #include <date/tz.h>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "cli/commands/commands.hpp"
 #include "cli/render/table.hpp"
+#include "core/attack/platform.hpp"
 #include "core/error.hpp"
 #include "core/export/observation_json.hpp"
 #include "core/store/case_store.hpp"
@@ -40,11 +42,26 @@ std::string time_cell(time::UtcTime t, const date::time_zone* zone) {
   return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
 }
 
+// "T1059.001 PowerShell [execution]" when the catalogue knows it, else the ID.
+std::string technique_text(const model::TechniqueRef& t) {
+  std::string text = t.id;
+  if (t.name) text += " " + *t.name;
+  if (!t.tactics.empty()) {
+    text += " [";
+    for (std::size_t i = 0; i < t.tactics.size(); ++i) text += (i ? ", " : "") + t.tactics[i];
+    text += "]";
+  }
+  return text;
+}
+
 std::string techniques_cell(const model::ObservationRecord& r) {
+  // Bare IDs read well with commas; names and tactic lists need a stronger break.
+  const bool named = std::any_of(r.techniques.begin(), r.techniques.end(),
+                                 [](const model::TechniqueRef& t) { return t.name.has_value(); });
   std::string s;
   for (const auto& t : r.techniques) {
-    if (!s.empty()) s += ",";
-    s += t.id;
+    if (!s.empty()) s += named ? "; " : ",";
+    s += technique_text(t);
   }
   return s.empty() ? "-" : s;
 }
@@ -82,14 +99,11 @@ void print_observation(std::ostream& out, const model::ObservationRecord& r,
                         (r.account_sid ? ", " + printable(*r.account_sid) : ""));
   }
   for (const auto& t : r.techniques) {
-    std::string text = t.id;
-    if (t.name) text += " " + *t.name;
-    if (!t.tactics.empty()) {
-      text += " [";
-      for (std::size_t i = 0; i < t.tactics.size(); ++i) text += (i ? ", " : "") + t.tactics[i];
-      text += "]";
+    line("technique", technique_text(t));
+    if (t.outside_host_platform) {
+      line("platform note", t.id + " is not listed for " + r.host_platform.value_or("-") +
+                                " (ATT&CK: " + attack::join_platforms(t.platforms) + ")");
     }
-    line("technique", text);
   }
   if (r.process) {
     const auto& p = *r.process;
@@ -143,7 +157,9 @@ void setup_obs_commands(CLI::App& app, Context& ctx) {
     const auto db = ctx.open_db(store::OpenMode::existing);
     const auto c = store::require_case(db, ctx.case_key(opts->case_key));
     opts->filter.tz = ctx.tz();
-    const auto filter = evidence::make_filter(c, opts->filter);
+    std::vector<std::string> warnings;
+    const auto filter = evidence::make_filter(db, c, opts->filter, warnings);
+    for (const auto& w : warnings) ctx.warn(w);
     const auto* zone = evidence::display_zone(&c, ctx.tz());
     if (ctx.json) {
       // Streamed: one element at a time, so a million rows need no array in memory.

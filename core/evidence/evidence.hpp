@@ -85,6 +85,12 @@ struct FilterInput {
 };
 store::ObservationFilter make_filter(const model::CaseRecord& c, const FilterInput& input);
 
+// Same, and checks --technique against the ATT&CK catalogue
+// (attack::check_techniques): an unknown or revoked ID is an error, a
+// deprecated one or a missing catalogue adds to `warnings`.
+store::ObservationFilter make_filter(const store::Database& db, const model::CaseRecord& c,
+                                     const FilterInput& input, std::vector<std::string>& warnings);
+
 // Resolves the display zone: --tz if given, else the case's zone, else UTC.
 // Throws Error(invalid_input) for an unknown zone naming the option.
 const date::time_zone* display_zone(const model::CaseRecord* c,

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/evidence/evidence.hpp"
 #include "core/model/identity.hpp"
+#include "core/store/attack_store.hpp"
 #include "core/store/case_store.hpp"
 
 namespace casetrail::evidence {
@@ -147,7 +148,11 @@ model::NewObservation build_observation(const store::Database& db, const model::
   }
   o.account_sid = non_empty(in.sid);
 
-  const auto techniques = attack::check_techniques(db, "--technique", in.techniques);
+  // Platform context: the platform the host is recorded with, else --platform.
+  std::optional<std::string> host_platform =
+      store::stored_host_platform(db, c.id, model::canonical_host(o.host)->canonical);
+  if (!host_platform) host_platform = o.host_platform;
+  const auto techniques = attack::check_techniques(db, "--technique", in.techniques, host_platform);
   o.techniques = techniques.ids;
   o.attack_release = techniques.release;
   warnings.insert(warnings.end(), techniques.warnings.begin(), techniques.warnings.end());
@@ -265,6 +270,16 @@ store::ObservationFilter make_filter(const model::CaseRecord& c, const FilterInp
     auto k = model::parse_kind(*in.kind);
     if (!k) throw invalid_value("--kind", *in.kind, "unknown kind");
     f.kind = k;
+  }
+  return f;
+}
+
+store::ObservationFilter make_filter(const store::Database& db, const model::CaseRecord& c,
+                                     const FilterInput& input, std::vector<std::string>& warnings) {
+  store::ObservationFilter f = make_filter(c, input);
+  if (input.technique) {
+    const auto check = attack::check_techniques(db, "--technique", {*input.technique});
+    warnings.insert(warnings.end(), check.warnings.begin(), check.warnings.end());
   }
   return f;
 }

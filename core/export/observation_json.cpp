@@ -68,6 +68,8 @@ nlohmann::json observation_to_json(const model::ObservationRecord& r, const date
     tj["id"] = t.id;
     tj["name"] = opt(t.name);
     tj["tactics"] = t.tactics;
+    tj["platforms"] = t.platforms;
+    tj["outside_host_platform"] = t.outside_host_platform;
     tj["attack_release"] = opt(t.attack_release);
     techniques.push_back(std::move(tj));
   }

@@ -18,6 +18,10 @@ struct TechniqueRef {
   // Filled from the catalogue when one is imported:
   std::optional<std::string> name;
   std::vector<std::string> tactics;  // shortnames, matrix order
+  std::vector<std::string> platforms;  // as ATT&CK spells them: Windows, PRE
+  // True when ATT&CK lists platforms for the technique and the host's
+  // platform is not among them (a PRE technique on a Windows host).
+  bool outside_host_platform = false;
 };
 
 struct AuditEntry {

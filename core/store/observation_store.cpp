@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/model/identity.hpp"
+#include "core/store/attack_store.hpp"
 #include "core/store/statement_util.hpp"
 #include "core/util/encoding.hpp"
 
@@ -471,10 +472,12 @@ std::int64_t for_each_observation(const Database& db, std::int64_t case_id,
     }
     if (filter.limit) s.bind(":limit", static_cast<std::int64_t>(*filter.limit));
     SQLite::Statement techniques(db.connection(), k_select_techniques);
+    TechniqueDescriber describer(db);
     SQLite::Statement links(db.connection(), k_select_same_execution);
     while (s.executeStep()) {
       model::ObservationRecord r = read_observation(s);
       read_techniques(techniques, r);
+      describer.describe(r);
       read_links(links, r);
       visit(r);
       ++visited;
@@ -496,6 +499,7 @@ std::optional<model::ObservationRecord> find_observation(const Database& db, std
     model::ObservationRecord r = read_observation(s);
     SQLite::Statement techniques(db.connection(), k_select_techniques);
     read_techniques(techniques, r);
+    TechniqueDescriber(db).describe(r);
     SQLite::Statement links(db.connection(), k_select_same_execution);
     read_links(links, r);
     SQLite::Statement history(db.connection(),

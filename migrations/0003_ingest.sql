@@ -1,4 +1,4 @@
--- 0002 ingest: links between observations that are one execution seen by two
+-- 0003 ingest: links between observations that are one execution seen by two
 -- sources, and the index the import's linking needs.
 
 -- The same process creation reported by Sysmon 1 and by Security 4688 stays
