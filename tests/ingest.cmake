@@ -8,4 +8,6 @@ casetrail_test(ingest
   test_ingest_import.cpp
   test_ingest_otrf.cpp
   test_ingest_crash.cpp
+  test_ingest_native_import.cpp
+  test_ingest_native_real.cpp
 )

@@ -193,7 +193,7 @@ TEST_CASE("equal records without a record id are all kept, and not again on re-i
   CHECK(third.at("already_present") == 2);
 }
 
-TEST_CASE("--skew corrects a source's clock and keeps the time as written", "[ingest]") {
+TEST_CASE("import --skew corrects a source's clock and keeps the time as written", "[ingest]") {
   Case c;
   auto r = c.import({"process_pair.jsonl", "--skew", "Security=+4h"});
   REQUIRE(r.exit_code == 0);
@@ -237,7 +237,7 @@ TEST_CASE("a --skew that names a source family applies to all its events; unmatc
   CHECK(c.import({"kinds.jsonl", "--skew", "Security=4x"}).exit_code == 1);
 }
 
-TEST_CASE("--kinds takes the chosen kinds and counts the rest as skipped by source", "[ingest]") {
+TEST_CASE("import --kinds takes the chosen kinds and counts the rest as skipped by source", "[ingest]") {
   Case c;
   auto r = c.import({"--json", "kinds.jsonl", "--kinds", "logon,dns"});
   REQUIRE(r.exit_code == 0);
@@ -250,7 +250,7 @@ TEST_CASE("--kinds takes the chosen kinds and counts the rest as skipped by sour
         "logon, network, file, registry, dns, image_load)\n");
 }
 
-TEST_CASE("--technique tags every imported record beside the ones the records name", "[ingest]") {
+TEST_CASE("import --technique tags every imported record beside the ones the records name", "[ingest]") {
   Case c;
   REQUIRE(c.import({"process_pair.jsonl", "--technique", "T1059", "--technique", "t1059.001"}).exit_code == 0);
   auto ids = [&](int n) {
@@ -319,16 +319,23 @@ TEST_CASE("exit 1 when nothing could be read, 3 when one of several files could 
   CHECK_THAT(missing.err, Catch::Contains("not imported missing.jsonl: cannot read \"missing.jsonl\": "));
   auto mixed = c.import({"missing.jsonl", "skipped.jsonl"});
   CHECK(mixed.exit_code == 3);
-  auto unknown = c.import({"--format", "evtx", "skipped.jsonl"});
+  auto unknown = c.import({"--format", "pcap", "skipped.jsonl"});
   CHECK(unknown.exit_code == 1);
-  CHECK_THAT(unknown.err, Catch::StartsWith("casetrail: error: invalid --format \"evtx\": expected one of "));
+  CHECK(unknown.err ==
+        "casetrail: error: invalid --format \"pcap\": expected one of evtx, windows-xml, auditd, "
+        "windows-json, ecs, csv\n");
+  // A file forced into a binary format it is not in cannot be read at all.
+  auto not_evtx = c.import({"--format", "evtx", "skipped.jsonl"});
+  CHECK(not_evtx.exit_code == 1);
+  CHECK_THAT(not_evtx.err, Catch::StartsWith("casetrail: error: cannot read \"skipped.jsonl\": not a "
+                                             "Windows .evtx file (no ElfFile signature)\n"));
   CHECK(c.run({"import", "skipped.jsonl"}).err ==
         "casetrail: error: missing --case (or set CASETRAIL_CASE)\n");
   CHECK(c.import({"skipped.jsonl", "--source-tz", "Mars/Olympus"}).err ==
         "casetrail: error: invalid --source-tz \"Mars/Olympus\": unknown time zone\n");
 }
 
-TEST_CASE("--format overrides detection", "[ingest]") {
+TEST_CASE("import --format overrides detection", "[ingest]") {
   Case c;
   // Flat Windows JSON read as ECS: every line is an ECS document of no known kind.
   auto r = c.import({"--json", "--format", "ecs", "skipped.jsonl"});

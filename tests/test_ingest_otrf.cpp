@@ -7,6 +7,9 @@
 
 #include <fstream>
 #include <map>
+#include <sstream>
+#include <utility>
+#include <vector>
 
 #include "tests/support/test_support.hpp"
 
@@ -16,7 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-const char* k_file = "otrf/cmd_mshta_vbscript_execute_psh_2020-10-2202580804.jsonl";
+const char* k_file = "datasets/otrf/cmd_mshta_vbscript_execute_psh_2020-10-2202580804.jsonl";
 
 struct Imported {
   TempDir dir;
@@ -172,4 +175,77 @@ TEST_CASE("importing the OTRF sample again adds nothing", "[ingest]") {
   CHECK(f.at("skipped") == 429);
   auto all = run_cli({"--db", imported.db, "--json", "obs", "list", "--case", "IR-1"});
   CHECK(json::parse(all.out).size() == 698);
+}
+
+// Lineage on the real sample (issue 6): correlating on Sysmon's powershell.exe
+// gives mshta.exe as its parent and conhost.exe as its child, each seen by
+// both sources, and cmd.exe above mshta.exe known only from mshta's parent
+// fields (the file has no process creation of cmd.exe: checked with Python,
+// no EventID 1 or 4688 record names cmd.exe as Image or NewProcessName; the
+// Sysmon 1 of mshta.exe says ParentImage C:\Windows\System32\cmd.exe,
+// ParentProcessId 5888).
+TEST_CASE("on the OTRF sample the lineage of powershell is cmd, mshta, powershell, conhost",
+          "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file, {"--skew", "Security=+4h"});
+  REQUIRE(imported.result.exit_code == 0);
+  // Observation numbers by source and image file name.
+  std::map<std::string, std::int64_t> number;
+  for (const auto& p : imported.processes()) {
+    const std::string image = p.at("image");
+    number[std::string(p.at("source")) + " " + image.substr(image.rfind('\\') + 1)] = p.at("number");
+  }
+  REQUIRE(number.size() == 6);
+  const auto anchor = number.at("Sysmon 1 powershell.exe");
+  const auto hash = [](std::int64_t n) { return "#" + std::to_string(n); };
+
+  auto r = run_cli({"--db", imported.db, "--json", "correlate", "--case", "IR-1",
+                    std::to_string(anchor), "--scope", "lineage"});
+  REQUIRE(r.exit_code == 0);
+  // The process rows (the lineage also lists what each process did: image
+  // loads, registry, as "same process as").
+  std::vector<std::pair<std::string, std::vector<std::string>>> processes;
+  const json correlation = json::parse(r.out);
+  for (const auto& result : correlation.at("results")) {
+    if (result.at("kind") != "process") continue;
+    std::string who = result.at("synthetic").is_null()
+                          ? std::string(result.at("source")) + " " + std::string(result.at("image"))
+                          : "synthetic " + std::string(result.at("image"));
+    std::vector<std::string> reasons;
+    for (const auto& reason : result.at("reasons")) reasons.push_back(reason.at("text"));
+    processes.emplace_back(who, reasons);
+  }
+  const std::string sys32 = "C:\\Windows\\System32\\";
+  const std::string ps = sys32 + "WindowsPowerShell\\v1.0\\powershell.exe";
+  using Rows = std::vector<std::pair<std::string, std::vector<std::string>>>;
+  CHECK(processes ==
+        Rows{{"synthetic " + sys32 + "cmd.exe",
+              {"ancestor of " + hash(anchor) + " (parent of " + hash(number.at("Sysmon 1 mshta.exe")) + ")"}},
+             {"Sysmon 1 " + sys32 + "mshta.exe",
+              {"parent of " + hash(anchor), "same execution as " + hash(number.at("Security 4688 mshta.exe"))}},
+             {"Security 4688 " + sys32 + "mshta.exe",
+              {"parent of " + hash(anchor), "same execution as " + hash(number.at("Sysmon 1 mshta.exe"))}},
+             {"Security 4688 " + ps,
+              {"same execution as " + hash(anchor), "same command line as " + hash(anchor)}},
+             {"Sysmon 1 " + ps, {"anchor", "same execution as " + hash(number.at("Security 4688 powershell.exe"))}},
+             {"Security 4688 " + sys32 + "conhost.exe",
+              {"child of " + hash(anchor), "same execution as " + hash(number.at("Sysmon 1 conhost.exe"))}},
+             {"Sysmon 1 " + sys32 + "conhost.exe",
+              {"child of " + hash(anchor), "same execution as " + hash(number.at("Security 4688 conhost.exe"))}}});
+  const json first = correlation.at("results").at(0);
+  CHECK(first.at("pid") == 5888);
+  CHECK(first.at("number") == nullptr);
+  CHECK(first.at("synthetic") ==
+        "cmd.exe (pid 5888, known only from " + hash(number.at("Sysmon 1 mshta.exe")) + "'s parent fields)");
+
+  auto tree = run_cli({"--db", imported.db, "tree", "--case", "IR-1", std::to_string(anchor)});
+  REQUIRE(tree.exit_code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(tree.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line.substr(0, line.find("  ", line.find_first_not_of(' ')) ));
+  CHECK(lines == std::vector<std::string>{
+                     "cmd.exe (pid 5888, known only from " + hash(number.at("Sysmon 1 mshta.exe")) + "'s parent fields)",
+                     "  " + hash(number.at("Sysmon 1 mshta.exe")) + "+" + hash(number.at("Security 4688 mshta.exe")),
+                     "    " + hash(number.at("Security 4688 powershell.exe")) + "+" + hash(anchor),
+                     "      " + hash(number.at("Security 4688 conhost.exe")) + "+" + hash(number.at("Sysmon 1 conhost.exe"))});
 }

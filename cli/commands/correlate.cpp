@@ -8,6 +8,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/render/table.hpp"
+#include "cli/render/techniques.hpp"
 #include "core/correlate/bursts.hpp"
 #include "core/correlate/correlation.hpp"
 #include "core/correlate/lineage.hpp"
@@ -37,21 +38,6 @@ std::string time_header(const date::time_zone* zone) {
 
 nlohmann::json time_json(time::UtcTime t, const date::time_zone* zone) {
   return zone ? nlohmann::json(time::format_in_zone(t, zone)) : nlohmann::json(nullptr);
-}
-
-// "T1059.001 [execution]" when the catalogue gave tactics, else the IDs.
-std::string techniques_cell(const std::vector<model::TechniqueRef>& techniques) {
-  std::string s;
-  for (const auto& t : techniques) {
-    if (!s.empty()) s += ",";
-    s += t.id;
-    if (!t.tactics.empty()) {
-      s += " [";
-      for (std::size_t i = 0; i < t.tactics.size(); ++i) s += (i ? "," : "") + t.tactics[i];
-      s += "]";
-    }
-  }
-  return s.empty() ? "-" : s;
 }
 
 nlohmann::json techniques_json(const std::vector<model::TechniqueRef>& techniques) {

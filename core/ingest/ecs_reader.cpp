@@ -386,10 +386,12 @@ Mapped map_ecs(const EcsFields& f, const ReaderOptions& options) {
 
     const auto ts = f.first(s_timestamp);
     if (!ts) throw Reject{"missing @timestamp"};
-    auto t = parse_event_time(*ts, ZonelessTime::source_tz, options.source_tz);
+    std::string cut;
+    auto t = parse_event_time(*ts, ZonelessTime::source_tz, options.source_tz, &cut);
     if (!t) throw Reject{"invalid @timestamp " + quote(*ts) + ": " + t.error()};
     o.observed = std::move(*t);
     o.time_source = "@timestamp";
+    add_precision_note(o.attrs, "@timestamp", *ts, cut);
 
     o.account = join_account(f.first(s_user_domain).value_or(""), f.first(s_user_name).value_or(""));
     o.account_sid = f.first(s_user_id);

@@ -114,6 +114,18 @@ Skew* skew_for(std::vector<Skew>& skews, const std::string& source) {
   return by_family;
 }
 
+// Whether a reader's place already names the event's record: the .evtx
+// reader's places are "<file> record <EventRecordID>"; line-based ones
+// ("<file>:12") do not, and get the EventRecordID appended.
+bool names_record(const std::string& place, std::int64_t record_id) {
+  if (place.find("EventRecordID") != std::string::npos) return true;
+  const std::string record = " record " + std::to_string(record_id);
+  const auto at = place.find(record);
+  if (at == std::string::npos) return false;
+  const auto end = at + record.size();
+  return end == place.size() || place[end] == ' ';
+}
+
 std::set<model::Kind> parse_kinds(const std::optional<std::string>& given) {
   const std::set<model::Kind> all = {model::Kind::process,  model::Kind::logon,
                                      model::Kind::network,  model::Kind::file,
@@ -407,7 +419,7 @@ private:
           return reject(item, reader);
         }
         const WindowsEvent& event = *item.windows_event;
-        if (event.record_id && item.place.find("EventRecordID") == std::string::npos) {
+        if (event.record_id && !names_record(item.place, *event.record_id)) {
           item.place += " (EventRecordID " + std::to_string(*event.record_id) + ")";
         }
         mapped.observation.source.fingerprint =

@@ -43,7 +43,9 @@ namespace casetrail::ingest {
 //   image_load: image_loaded, signed, signature, hashes; also signature_status
 //   process:    auid, uid, tty, session (auditd), rule_name (Sysmon); also
 //               original_file_name (Sysmon), token_elevation_type (4688)
-//   any kind:   rule_name (Sysmon RuleName, when not "-")
+//   any kind:   rule_name (Sysmon RuleName, when not "-");
+//               time_precision_reduced (the time was written with non-zero
+//               digits beyond microseconds, which were cut: fields.hpp)
 
 // What a reader may need beyond the file.
 struct ReaderOptions {

@@ -118,20 +118,26 @@ std::optional<Kind> kind_of(Family family, int id) {
 // zone marker) where it has one, else System/TimeCreated/@SystemTime.
 void set_time(model::NewObservation& o, const WindowsEvent& e, Family family,
               const MapOptions& options) {
+  std::string cut;
   if (family == Family::sysmon) {
     if (auto utc = value(e, "UtcTime")) {
-      auto t = parse_event_time(*utc, ZonelessTime::utc, nullptr);
+      auto t = parse_event_time(*utc, ZonelessTime::utc, nullptr, &cut);
       if (!t) throw Reject{"invalid UtcTime " + quote(*utc) + ": " + t.error()};
       o.observed = std::move(*t);
       o.time_source = "Sysmon UtcTime";
+      add_precision_note(o.attrs, "UtcTime", *utc, cut);
       return;
     }
   }
+  // SystemTime is FILETIME, 100 ns ticks: .evtx and XML write 7 fraction
+  // digits ("2019-05-12T17:01:50.7810152Z"). The instant keeps microseconds
+  // and the attributes say that the seventh digit was cut.
   if (!e.system_time || e.system_time->empty()) throw Reject{"missing TimeCreated"};
-  auto t = parse_event_time(*e.system_time, ZonelessTime::source_tz, options.source_tz);
+  auto t = parse_event_time(*e.system_time, ZonelessTime::source_tz, options.source_tz, &cut);
   if (!t) throw Reject{"invalid TimeCreated " + quote(*e.system_time) + ": " + t.error()};
   o.observed = std::move(*t);
   o.time_source = "TimeCreated";
+  add_precision_note(o.attrs, "TimeCreated", *e.system_time, cut);
 }
 
 // The acting process of a Sysmon event other than 1.
