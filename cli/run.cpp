@@ -64,6 +64,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   setup_attack_commands(app, ctx);
   setup_import_command(app, ctx);
   setup_correlate_commands(app, ctx);
+  setup_verify_command(app, ctx);
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -10,6 +10,7 @@
 #include "core/attack/platform.hpp"
 #include "core/error.hpp"
 #include "core/export/observation_json.hpp"
+#include "core/model/corrections.hpp"
 #include "core/store/case_store.hpp"
 #include "core/store/observation_store.hpp"
 
@@ -55,25 +56,60 @@ void print_observation(std::ostream& out, const model::ObservationRecord& r,
   auto line = [&](const char* label, const std::string& value) {
     out << label << std::string(18 - std::string(label).size(), ' ') << value << '\n';
   };
+  // A correction is shown right under the logged value it corrects; the
+  // logged value stays as it was (docs/INTEGRITY.md).
+  const auto corrections = model::corrections(r);
+  auto corrected = [&](std::string_view key) -> const model::Correction* {
+    for (const auto& c : corrections) {
+      if (c.field == key) return &c;
+    }
+    return nullptr;
+  };
+  auto correction_line = [&](std::string_view key) {
+    if (const auto* c = corrected(key)) {
+      line("  corrected", printable(c->value) + " (" + time::format_utc(c->at) + " by " +
+                              printable(c->analyst) +
+                              (c->reason ? ": " + printable(*c->reason) : "") + ")");
+    }
+  };
+  // A field printed when logged or corrected, followed by its correction.
+  auto field = [&](const char* label, std::string_view key, const std::optional<std::string>& value) {
+    if (!value && !corrected(key)) return;
+    line(label, value ? *value : "-");
+    correction_line(key);
+  };
+  auto text = [](const std::optional<std::string>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return printable(*v);
+  };
+  auto number = [](const std::optional<std::int64_t>& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    return std::to_string(*v);
+  };
   line("number", "#" + std::to_string(r.number));
   line("uuid", r.uuid);
-  line("kind", std::string(model::to_string(r.kind)));
+  field("kind", "kind", std::string(model::to_string(r.kind)));
   line("status", std::string(model::to_string(r.status)));
   line("observed at", time::format_utc(r.observed_at));
   if (zone) line("observed (local)", time::format_in_zone(r.observed_at, zone));
   line("observed as", printable(r.observed_text) + " (offset " +
                           time::format_with_offset(r.observed_at, r.observed_offset).substr(26) +
                           (r.time_zone ? ", zone " + *r.time_zone : "") + ")");
+  correction_line("observed_at");
   line("time source", r.time_source);
   if (r.skew) line("skew corrected", time::format_offset(*r.skew));
-  line("host", r.host + (r.host_observed != r.host ? " (as " + printable(r.host_observed) + ")" : "") +
-                   (r.host_platform ? ", " + *r.host_platform : ""));
+  field("host", "host",
+        r.host + (r.host_observed != r.host ? " (as " + printable(r.host_observed) + ")" : "") +
+            (r.host_platform ? ", " + *r.host_platform : ""));
   if (r.account) {
     line("account", printable(*r.account) +
                         (r.account_observed && *r.account_observed != *r.account
                              ? " (as " + printable(*r.account_observed) + ")"
                              : "") +
                         (r.account_sid ? ", " + printable(*r.account_sid) : ""));
+    correction_line("account");
+  } else {
+    field("account", "account", std::nullopt);
   }
   for (const auto& t : r.techniques) {
     line("technique", technique_text(t));
@@ -82,26 +118,25 @@ void print_observation(std::ostream& out, const model::ObservationRecord& r,
                                 " (ATT&CK: " + attack::join_platforms(t.platforms) + ")");
     }
   }
-  if (r.process) {
-    const auto& p = *r.process;
-    if (p.image) line("image", printable(*p.image));
-    if (p.command_line) line("command line", printable(*p.command_line));
-    if (p.args) {
-      std::string args;
-      for (const auto& a : *p.args) args += (args.empty() ? "" : " ") + quote(a, 200);
-      line("arguments", args + (p.args_source ? " (" + *p.args_source + ")" : ""));
-    }
-    if (p.pid) line("pid", std::to_string(*p.pid));
-    if (p.guid) line("process guid", *p.guid);
-    if (p.parent_image) line("parent image", printable(*p.parent_image));
-    if (p.parent_command_line) line("parent command", printable(*p.parent_command_line));
-    if (p.parent_pid) line("parent pid", std::to_string(*p.parent_pid));
-    if (p.parent_guid) line("parent guid", *p.parent_guid);
-    if (p.cwd) line("cwd", printable(*p.cwd));
-    if (p.logon_id) line("logon id", *p.logon_id);
-    if (p.integrity_level) line("integrity level", *p.integrity_level);
-    if (p.hashes) line("hashes", printable(*p.hashes));
+  const model::ProcessDetails none;
+  const auto& p = r.process ? *r.process : none;
+  field("image", "image", text(p.image));
+  field("command line", "command_line", text(p.command_line));
+  if (p.args) {
+    std::string args;
+    for (const auto& a : *p.args) args += (args.empty() ? "" : " ") + quote(a, 200);
+    line("arguments", args + (p.args_source ? " (" + *p.args_source + ")" : ""));
   }
+  field("pid", "pid", number(p.pid));
+  field("process guid", "process_guid", p.guid);
+  field("parent image", "parent_image", text(p.parent_image));
+  field("parent command", "parent_command_line", text(p.parent_command_line));
+  field("parent pid", "parent_pid", number(p.parent_pid));
+  field("parent guid", "parent_process_guid", p.parent_guid);
+  field("cwd", "cwd", text(p.cwd));
+  field("logon id", "logon_id", p.logon_id);
+  field("integrity level", "integrity_level", p.integrity_level);
+  field("hashes", "hashes", text(p.hashes));
   if (r.attrs_json) {
     for (const auto& [k, v] : nlohmann::json::parse(*r.attrs_json).items()) {
       line(("attr " + k).substr(0, 17).c_str(),
@@ -109,21 +144,28 @@ void print_observation(std::ostream& out, const model::ObservationRecord& r,
     }
   }
   line("source", r.source + (r.source_ref ? " (" + printable(*r.source_ref) + ")" : ""));
+  correction_line("source");
+  correction_line("source_ref");
   line("logged", time::format_utc(r.logged_at) + " by " + printable(r.analyst));
-  if (r.note) line("note", printable(*r.note));
+  field("note", "note", text(r.note));
+  for (const auto& n : model::added_notes(r)) {
+    line("note added", printable(*n.new_value) + " (" + time::format_utc(n.at) + " by " +
+                           printable(n.analyst) + (n.reason ? ": " + printable(*n.reason) : "") +
+                           ")");
+  }
   for (const auto& e : r.history) {
-    std::string text = time::format_utc(e.at) + " " + printable(e.analyst) + ": " + e.action;
-    if (e.field && *e.field != e.action) text += " " + *e.field;
-    text += " " + printable(e.old_value.value_or("-")) + " -> " + printable(e.new_value.value_or("-"));
-    if (e.reason) text += " (" + printable(*e.reason) + ")";
-    line("history", text);
+    std::string entry = time::format_utc(e.at) + " " + printable(e.analyst) + ": " + e.action;
+    if (e.field && *e.field != e.action) entry += " " + *e.field;
+    entry += " " + printable(e.old_value.value_or("-")) + " -> " + printable(e.new_value.value_or("-"));
+    if (e.reason) entry += " (" + printable(*e.reason) + ")";
+    line("history", entry);
   }
 }
 
 }  // namespace
 
 void setup_obs_commands(CLI::App& app, Context& ctx) {
-  auto* noun = app.add_subcommand("obs", "List, show and mark observations");
+  auto* noun = app.add_subcommand("obs", "List, show, mark, correct, note and tag observations");
   noun->require_subcommand(1);
   auto opts = std::make_shared<ObsOptions>();
 
@@ -221,6 +263,8 @@ void setup_obs_commands(CLI::App& app, Context& ctx) {
               << model::to_string(*status) << '\n';
     }
   });
+
+  setup_obs_amend_commands(noun, ctx);
 }
 
 }  // namespace casetrail::cli

@@ -96,6 +96,14 @@ store::ObservationFilter make_filter(const store::Database& db, const model::Cas
 const date::time_zone* display_zone(const model::CaseRecord* c,
                                     const std::optional<std::string>& tz);
 
+// A process id: decimal, or hex with 0x (as Security 4688 writes them).
+// Throws Error(invalid_input) naming `field`.
+std::int64_t parse_pid(std::string_view field, const std::string& text);
+
+// A logon id as lower-case hex with 0x ("0xC61D9" -> "0xc61d9"; decimal is
+// converted). Throws Error(invalid_input) naming `field`.
+std::string normalise_logon_id(std::string_view field, const std::string& text);
+
 // Parses "42" or "#42". Throws Error(invalid_input) naming `field`.
 std::int64_t parse_observation_ref(std::string_view field, std::string_view text);
 

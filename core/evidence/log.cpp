@@ -19,6 +19,17 @@ std::optional<std::string> non_empty(const std::optional<std::string>& v) {
   return v;
 }
 
+std::string read_cmd_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(ErrorCode::not_found, "cannot read --cmd-file " + quote(path, 200));
+  std::ostringstream bytes;
+  bytes << f.rdbuf();
+  if (f.bad()) throw Error(ErrorCode::io, "cannot read --cmd-file " + quote(path, 200));
+  return bytes.str();
+}
+
+}  // namespace
+
 // PIDs: decimal, or hex with 0x (as Security 4688 writes them).
 std::int64_t parse_pid(std::string_view field, const std::string& text) {
   std::int64_t value = 0;
@@ -55,17 +66,6 @@ std::string normalise_logon_id(std::string_view field, const std::string& text) 
   out << "0x" << std::hex << value;
   return out.str();
 }
-
-std::string read_cmd_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(ErrorCode::not_found, "cannot read --cmd-file " + quote(path, 200));
-  std::ostringstream bytes;
-  bytes << f.rdbuf();
-  if (f.bad()) throw Error(ErrorCode::io, "cannot read --cmd-file " + quote(path, 200));
-  return bytes.str();
-}
-
-}  // namespace
 
 const date::time_zone* display_zone(const model::CaseRecord* c,
                                     const std::optional<std::string>& tz) {

@@ -1,5 +1,6 @@
 #include "core/export/observation_json.hpp"
 
+#include "core/model/corrections.hpp"
 #include "core/time/time.hpp"
 #include "core/util/encoding.hpp"
 
@@ -123,18 +124,56 @@ nlohmann::json observation_to_json(const model::ObservationRecord& r, const date
   }
   // The same execution seen by another source (Sysmon 1 / Security 4688).
   j["same_execution_as"] = r.same_execution_as;
+  // Audit values may be command lines: any bytes, like the fields they correct.
+  auto put_optional_bytes = [](nlohmann::json& object, const std::string& key,
+                               const std::optional<std::string>& bytes) {
+    if (bytes) {
+      put_bytes(object, key, *bytes);
+    } else {
+      object[key] = nullptr;
+    }
+  };
   if (!r.history.empty()) {
     nlohmann::json history = nlohmann::json::array();
     for (const auto& e : r.history) {
-      history.push_back({{"action", e.action},
-                         {"field", opt(e.field)},
-                         {"old", opt(e.old_value)},
-                         {"new", opt(e.new_value)},
-                         {"reason", opt(e.reason)},
-                         {"analyst", e.analyst},
-                         {"at", time::format_utc(e.at)}});
+      nlohmann::json entry{{"action", e.action}, {"field", opt(e.field)}};
+      put_optional_bytes(entry, "old", e.old_value);
+      put_optional_bytes(entry, "new", e.new_value);
+      put_optional_bytes(entry, "reason", e.reason);
+      entry["analyst"] = e.analyst;
+      entry["at"] = time::format_utc(e.at);
+      history.push_back(std::move(entry));
     }
     j["history"] = std::move(history);
+  }
+  // Corrections beside the logged values, which stay as they were: the
+  // latest value of each corrected field, with the logged one.
+  const auto corrections = model::corrections(r);
+  if (!corrections.empty()) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& c : corrections) {
+      nlohmann::json entry;
+      put_bytes(entry, "value", c.value);
+      put_optional_bytes(entry, "original", c.original);
+      entry["analyst"] = c.analyst;
+      entry["at"] = time::format_utc(c.at);
+      put_optional_bytes(entry, "reason", c.reason);
+      object[c.field] = std::move(entry);
+    }
+    j["corrections"] = std::move(object);
+  }
+  const auto notes = model::added_notes(r);
+  if (!notes.empty()) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& n : notes) {
+      nlohmann::json entry;
+      put_bytes(entry, "text", *n.new_value);
+      entry["analyst"] = n.analyst;
+      entry["at"] = time::format_utc(n.at);
+      put_optional_bytes(entry, "reason", n.reason);
+      array.push_back(std::move(entry));
+    }
+    j["notes_added"] = std::move(array);
   }
   return j;
 }

@@ -343,14 +343,13 @@ public:
     auto reader = format.make(path, options);
 
     store::NewImportRun run;
-    run.case_id = m_settings.case_id;
     run.path = path;
     run.sha256 = m_summary.sha256;
     run.size = m_summary.size;
     run.format = m_summary.format;
     run.analyst = m_actor.analyst;
     run.started_at = m_actor.now();
-    m_run = store::begin_import_run(m_db, run);
+    m_run = store::create_import_run(m_db, m_settings.case_id, run);
     m_summary.import_run = m_run;
 
     BatchQueue queue;

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "core/error.hpp"
+#include "core/store/chain_store.hpp"
 #include "core/store/statement_util.hpp"
 
 namespace casetrail::store {
@@ -71,6 +72,7 @@ model::CaseRecord create_case(const Database& db, const NewCase& c) {
     s.bind(":at", static_cast<std::int64_t>(c.created_at.time_since_epoch().count()));
     s.bind(":by", c.created_by);
     s.exec();
+    chain_new_case(db.connection(), db.connection().getLastInsertRowid());
   });
   return require_case(db, c.key);
 }
@@ -96,17 +98,16 @@ model::CaseRecord set_case_status(const Database& db, const std::string& key,
     }
     update.bind(":id", static_cast<std::int64_t>(current.id));
     update.exec();
-    SQLite::Statement audit(db.connection(),
-                            "INSERT INTO audit (case_id, action, field, old_value, new_value, "
-                            "reason, analyst, at) VALUES (:case, 'case_status', 'status', :old, "
-                            ":new, :reason, :analyst, :at)");
-    audit.bind(":case", static_cast<std::int64_t>(current.id));
-    audit.bind(":old", std::string(model::to_string(current.status)));
-    audit.bind(":new", std::string(model::to_string(status)));
-    bind_optional(audit, ":reason", reason);
-    audit.bind(":analyst", analyst);
-    audit.bind(":at", at_us);
-    audit.exec();
+    NewAudit audit;
+    audit.case_id = current.id;
+    audit.action = "case_status";
+    audit.field = "status";
+    audit.old_value = std::string(model::to_string(current.status));
+    audit.new_value = std::string(model::to_string(status));
+    audit.reason = reason;
+    audit.analyst = analyst;
+    audit.at = at_us;
+    insert_audit(db.connection(), audit);
   });
   return require_case(db, key);
 }

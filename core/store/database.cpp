@@ -3,12 +3,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <random>
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/store/chain_store.hpp"
 #include "core/store/migrations.hpp"
 
 namespace casetrail::store {
@@ -41,6 +43,30 @@ void configure(SQLite::Database& db) {
   db.exec("PRAGMA synchronous = FULL");
   // Keep temporary b-trees (sorting large timelines) in memory.
   db.exec("PRAGMA temp_store = MEMORY");
+}
+
+// The allowlist of Database::open_query (osquery's approach: deny by default).
+int query_authorizer(void*, int action, const char*, const char* name, const char*, const char*) {
+  switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_RECURSIVE:
+      return SQLITE_OK;
+    case SQLITE_FUNCTION: {
+      // load_extension is off for SQL already; the others exist only in
+      // builds with the shell's extensions, and read or write files.
+      static const char* const k_denied[] = {"load_extension", "readfile", "writefile", "edit",
+                                             "fts3_tokenizer"};
+      for (const char* denied : k_denied) {
+        if (name != nullptr && sqlite3_stricmp(name, denied) == 0) return SQLITE_DENY;
+      }
+      return SQLITE_OK;
+    }
+    default:
+      // ATTACH, DETACH, INSERT, UPDATE, DELETE, CREATE/DROP/ALTER, PRAGMA,
+      // transactions, savepoints, ANALYZE, REINDEX...
+      return SQLITE_DENY;
+  }
 }
 
 bool is_busy(const SQLite::Exception& e) {
@@ -92,6 +118,80 @@ Database Database::open(const std::string& path, OpenMode mode) {
   return result;
 }
 
+Database Database::open_query(const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    throw Error(ErrorCode::not_found, "database " + quote(path, 200) + " does not exist");
+  }
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY, k_busy_timeout_ms);
+    if (db->execAndGet("PRAGMA application_id").getInt() != k_application_id) {
+      throw_database("database " + quote(path, 200) + " is not a casetrail case database");
+    }
+    sqlite3* handle = db->getHandle();
+    // Defensive mode refuses writes to the schema and shadow tables even
+    // through PRAGMAs (https://www.sqlite.org/c3ref/c_dbconfig_defensive.html);
+    // no database can be attached at all.
+    sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
+    sqlite3_set_authorizer(handle, query_authorizer, nullptr);
+  } catch (const SQLite::Exception& e) {
+    throw_database("cannot open database " + quote(path, 200) + ": " + e.what());
+  }
+  return Database(path, std::move(db));
+}
+
+std::int64_t run_query(const Database& db, const std::string& sql,
+                       const std::function<void(const std::vector<std::string>&)>& columns,
+                       const std::function<void(const std::vector<std::optional<std::string>>&)>& row) {
+  sqlite3* handle = db.connection().getHandle();
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  const int prepared = sqlite3_prepare_v2(handle, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> statement(raw, sqlite3_finalize);
+  const std::string message = sqlite3_errmsg(handle);
+  // A denial fails the prepare with SQLITE_AUTH or, for some statements,
+  // SQLITE_ERROR with SQLite's "not authorized" message.
+  if (prepared == SQLITE_AUTH ||
+      (prepared != SQLITE_OK && message.rfind("not authorized", 0) == 0)) {
+    throw Error(ErrorCode::invalid_input, "query refused: only reading is allowed (" + message + ")");
+  }
+  if (prepared != SQLITE_OK) {
+    throw Error(ErrorCode::invalid_input, "invalid query: " + message);
+  }
+  if (raw == nullptr) throw Error(ErrorCode::invalid_input, "invalid query: no statement");
+  for (const char* p = tail; p != nullptr && *p != '\0'; ++p) {
+    if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';') {
+      throw Error(ErrorCode::invalid_input, "query refused: one statement at a time");
+    }
+  }
+  const int count = sqlite3_column_count(raw);
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) names.emplace_back(sqlite3_column_name(raw, i));
+  columns(names);
+  std::int64_t rows = 0;
+  std::vector<std::optional<std::string>> values(static_cast<std::size_t>(count));
+  for (;;) {
+    const int step = sqlite3_step(raw);
+    if (step == SQLITE_DONE) break;
+    if (step != SQLITE_ROW) {
+      throw Error(ErrorCode::database, "database error: " + std::string(sqlite3_errmsg(handle)));
+    }
+    for (int i = 0; i < count; ++i) {
+      if (sqlite3_column_type(raw, i) == SQLITE_NULL) {
+        values[static_cast<std::size_t>(i)].reset();
+      } else {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(raw, i));
+        const int size = sqlite3_column_bytes(raw, i);
+        values[static_cast<std::size_t>(i)] = std::string(data == nullptr ? "" : data, static_cast<std::size_t>(size));
+      }
+    }
+    row(values);
+    ++rows;
+  }
+  return rows;
+}
+
 int Database::schema_version() const {
   int version = 0;
   translate_sqlite_errors(
@@ -108,6 +208,10 @@ std::vector<int> Database::migrate() {
         // Re-read inside the write lock: another process may have migrated.
         if (m_db->execAndGet("PRAGMA user_version").getInt() >= m.version) return;
         m_db->exec(m.sql);
+        // The chain starts with migration "integrity": records written
+        // before it join the chain in the same transaction. By name, not
+        // number, so that renumbering migrations does not move it.
+        if (std::string_view(m.name) == "integrity") chain_backfill(*m_db);
         m_db->exec("PRAGMA application_id = " + std::to_string(k_application_id));
         m_db->exec("PRAGMA user_version = " + std::to_string(m.version));
         applied.push_back(m.version);

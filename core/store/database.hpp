@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,15 @@ public:
   Database& operator=(Database&&) noexcept;
   ~Database();
 
+  // Opens `path` read-only for SQL a user types (no command offers that yet;
+  // any that does must use this). Nothing is created or migrated. An
+  // authorizer (https://www.sqlite.org/c3ref/set_authorizer.html) allows only
+  // reading: SELECT, reading columns, functions other than load_extension and
+  // file access, recursive CTEs; it denies ATTACH and DETACH (no reaching
+  // other files), every write, PRAGMA and transaction control. Throws
+  // Error(not_found) for a missing file, Error(database) otherwise.
+  static Database open_query(const std::string& path);
+
   // PRAGMA user_version of the open file.
   int schema_version() const;
 
@@ -71,6 +81,16 @@ private:
 // rolling back if `body` throws. SQLite exceptions are translated to
 // casetrail::Error(database) keeping SQLite's message.
 void write_transaction(const Database& db, const std::function<void()>& body);
+
+// Runs one SQL statement typed by a user on a connection from
+// Database::open_query: `columns` gets the column names once, `row` each row
+// (NULL as nullopt, everything else as its text or bytes). Returns the number
+// of rows. Throws Error(invalid_input) "query refused: ..." when the
+// authorizer denies it or the text holds more than one statement, and
+// Error(invalid_input) with SQLite's message for SQL that does not prepare.
+std::int64_t run_query(const Database& db, const std::string& sql,
+                       const std::function<void(const std::vector<std::string>&)>& columns,
+                       const std::function<void(const std::vector<std::optional<std::string>>&)>& row);
 
 // Translates a SQLite::Exception (or any std::exception) thrown by `body`
 // into casetrail::Error(database); casetrail::Error passes through.

@@ -12,8 +12,6 @@
 namespace casetrail::store {
 namespace {
 
-std::int64_t us(time::UtcTime t) { return t.time_since_epoch().count(); }
-
 // Process observations of `run` and of the case's unfinished runs, joined to
 // the other source's process observations with the same pid and image on the
 // same host. :a and :b are the two sources; `o` is the observation in scope,
@@ -41,37 +39,6 @@ void prepare_bulk_import(const Database& db) {
     // checkpoint every 16 MiB of WAL rather than every 4 MiB: index pages
     // that every batch changes are copied back to the database less often.
     db.connection().exec("PRAGMA wal_autocheckpoint = 4096");
-  });
-}
-
-std::int64_t begin_import_run(const Database& db, const NewImportRun& run) {
-  std::int64_t id = 0;
-  write_transaction(db, [&] {
-    SQLite::Statement s(db.connection(),
-                        "INSERT INTO import_run (case_id, path, sha256, size, format, analyst, "
-                        "started_at) VALUES (:case, :path, :sha, :size, :format, :analyst, :at)");
-    s.bind(":case", static_cast<std::int64_t>(run.case_id));
-    s.bind(":path", run.path);
-    s.bind(":sha", run.sha256);
-    s.bind(":size", static_cast<std::int64_t>(run.size));
-    s.bind(":format", run.format);
-    s.bind(":analyst", run.analyst);
-    s.bind(":at", us(run.started_at));
-    s.exec();
-    id = db.connection().getLastInsertRowid();
-  });
-  return id;
-}
-
-void finish_import_run(const Database& db, std::int64_t run_id, time::UtcTime finished_at,
-                       const std::string& counts_json) {
-  write_transaction(db, [&] {
-    SQLite::Statement s(db.connection(),
-                        "UPDATE import_run SET finished_at = ?, counts = ? WHERE id = ?");
-    s.bind(1, us(finished_at));
-    s.bind(2, counts_json);
-    s.bind(3, static_cast<std::int64_t>(run_id));
-    s.exec();
   });
 }
 

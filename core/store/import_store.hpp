@@ -1,11 +1,13 @@
 #pragma once
-// Import runs (the chain of custody of `casetrail import`: one row per file)
-// and the links an import makes between observations of one execution.
+// What an import does to the database beyond appending observations: bulk
+// settings and the links between observations of one execution. Import runs
+// themselves (the chain of custody) are in custody_store.hpp.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/store/custody_store.hpp"
 #include "core/store/database.hpp"
 #include "core/time/time.hpp"
 
@@ -15,26 +17,6 @@ namespace casetrail::store {
 // batch's dirty pages stay in memory until its commit instead of spilling to
 // the WAL mid-transaction, and index pages stay warm across batches.
 void prepare_bulk_import(const Database& db);
-
-struct NewImportRun {
-  std::int64_t case_id = 0;
-  std::string path;    // as given
-  std::string sha256;  // of the file's bytes, 64 lower-case hex digits
-  std::int64_t size = 0;
-  std::string format;  // "windows-json", "ecs", "csv", ...
-  std::string analyst;
-  time::UtcTime started_at{};
-};
-
-// Records the start of an import run (finished_at stays NULL until
-// finish_import_run; a run killed before it keeps NULL, which is how a later
-// run finds work a killed one left half done). Returns its id. One
-// transaction. Throws Error(database).
-std::int64_t begin_import_run(const Database& db, const NewImportRun& run);
-
-// Records the end of a run with its counts (a JSON object). One transaction.
-void finish_import_run(const Database& db, std::int64_t run_id, time::UtcTime finished_at,
-                       const std::string& counts_json);
 
 // Two sources that report the same process creation: process observations of
 // source_a and source_b on the same host with the same pid and the same image

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <unordered_map>
@@ -11,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/model/identity.hpp"
 #include "core/store/attack_store.hpp"
+#include "core/store/chain_store.hpp"
 #include "core/store/statement_util.hpp"
 #include "core/util/encoding.hpp"
 
@@ -97,10 +99,12 @@ public:
         m_select_account(db, "SELECT id, sid FROM account WHERE case_id = ? AND canonical = ?"),
         m_update_account(db, "UPDATE account SET sid = ? WHERE id = ? AND sid IS NULL") {}
 
-  std::int64_t host(const model::NewObservation& o) {
+  // The host's row id; `canonical` receives its canonical name.
+  std::int64_t host(const model::NewObservation& o, std::string& canonical) {
     const auto name = model::canonical_host(o.host);
     if (!name) throw Error(ErrorCode::invalid_input, "missing host");
-    const std::string key = name->canonical;
+    const std::string& key = name->canonical;
+    canonical = key;
     auto it = m_hosts.find(key);
     if (it != m_hosts.end() && (!o.host_platform || it->second.second)) return it->second.first;
     m_insert_host.reset();
@@ -133,10 +137,14 @@ public:
     return id;
   }
 
-  std::optional<std::int64_t> account(const model::NewObservation& o) {
+  // The account's row id, if any; `canonical` receives its canonical name.
+  std::optional<std::int64_t> account(const model::NewObservation& o,
+                                      std::optional<std::string>& canonical) {
+    canonical.reset();
     if (!o.account) return std::nullopt;
     const auto name = model::canonical_account(*o.account);
     if (!name) return std::nullopt;
+    canonical = name->canonical;
     auto it = m_accounts.find(name->canonical);
     if (it != m_accounts.end() && (!o.account_sid || it->second.second)) return it->second.first;
     m_insert_account.reset();
@@ -273,9 +281,16 @@ void read_techniques(SQLite::Statement& s, model::ObservationRecord& r) {
   }
 }
 
+// The effective techniques: those logged, minus those `obs tag --remove`
+// took away, plus those it added (observation_technique_change).
 constexpr const char* k_select_techniques =
-    "SELECT technique_id, attack_release FROM observation_technique WHERE observation_id = ? "
-    "ORDER BY technique_id";
+    "SELECT ot.technique_id, ot.attack_release FROM observation_technique ot "
+    "WHERE ot.observation_id = ?1 AND NOT EXISTS (SELECT 1 FROM observation_technique_change c "
+    "WHERE c.observation_id = ?1 AND c.technique_id = ot.technique_id AND c.present = 0) "
+    "UNION ALL SELECT c.technique_id, c.attack_release FROM observation_technique_change c "
+    "WHERE c.observation_id = ?1 AND c.present = 1 AND NOT EXISTS (SELECT 1 FROM "
+    "observation_technique ot WHERE ot.observation_id = ?1 AND ot.technique_id = c.technique_id) "
+    "ORDER BY 1";
 
 // Links are stored in both directions (migration 0002), so one side suffices.
 constexpr const char* k_select_same_execution =
@@ -323,13 +338,27 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
     SQLite::Statement insert_technique(
         c, "INSERT INTO observation_technique (observation_id, technique_id, attack_release) "
            "VALUES (?, ?, ?) ON CONFLICT (observation_id, technique_id) DO NOTHING");
+    std::optional<ChainWriter> chain;
+    if (context.chain == ChainMode::on) chain.emplace(c, case_id);
+
+    // Values bound and chained alike, so that the chain covers exactly what
+    // is stored (verify serialises the stored row the same way).
+    std::string uuid;
+    std::string host;
+    std::optional<std::string> account;
+    std::optional<std::string> attrs;
+    std::optional<std::string> image_name;
+    std::optional<std::string> args;
+    std::vector<std::string_view> techniques;
+    const std::int64_t logged_at = us(context.logged_at);
 
     for (const model::NewObservation& o : observations) {
+      uuid = new_uuid(context.logged_at);
       insert.reset();
       insert.clearBindings();
       insert.bind(":case", static_cast<std::int64_t>(case_id));
       insert.bind(":number", static_cast<std::int64_t>(number + 1));
-      insert.bind(":uuid", new_uuid(context.logged_at));
+      insert.bind(":uuid", uuid);
       insert.bind(":kind", std::string(model::to_string(o.kind)));
       insert.bind(":at", us(o.observed.utc));
       insert.bind(":offset", o.observed.offset_seconds);
@@ -340,9 +369,9 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
       insert.bind(":time_source", o.time_source);
       bind_optional(insert, ":skew",
                     o.skew ? std::optional<std::int64_t>(o.skew->count()) : std::nullopt);
-      insert.bind(":host", static_cast<std::int64_t>(identities.host(o)));
+      insert.bind(":host", static_cast<std::int64_t>(identities.host(o, host)));
       insert.bind(":host_observed", o.host);
-      const auto account_id = identities.account(o);
+      const auto account_id = identities.account(o, account);
       bind_optional(insert, ":account",
                     account_id ? std::optional<std::int64_t>(*account_id) : std::nullopt);
       bind_optional(insert, ":account_observed", o.account);
@@ -353,7 +382,7 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
                                            : std::nullopt);
       bind_blob(insert, ":fingerprint", o.source.fingerprint);
       insert.bind(":analyst", context.analyst);
-      insert.bind(":logged", us(context.logged_at));
+      insert.bind(":logged", logged_at);
       bind_optional(insert, ":note", o.note);
       std::string raw_codec = "identity";
       if (o.raw_zstd) {
@@ -367,8 +396,8 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
         bind_blob(insert, ":raw", o.raw);
       }
       insert.bind(":codec", raw_codec);
-      bind_optional(insert, ":attrs",
-                    o.attrs.empty() ? std::nullopt : std::optional(encode_attrs(o.attrs)));
+      attrs = o.attrs.empty() ? std::nullopt : std::optional(encode_attrs(o.attrs));
+      bind_optional(insert, ":attrs", attrs);
       if (insert.exec() == 0) {
         ++result.already_present;
         result.numbers.push_back(0);
@@ -379,6 +408,8 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
       result.numbers.push_back(number);
       const std::int64_t id = c.getLastInsertRowid();
 
+      image_name.reset();
+      args.reset();
       if (o.process) {
         const model::ProcessDetails& p = *o.process;
         insert_process.reset();
@@ -391,11 +422,13 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
           const auto sep = name.find_last_of("\\/");
           if (sep != std::string::npos) name = name.substr(sep + 1);
           for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          insert_process.bind(":image_name", name);
+          image_name = std::move(name);
+          insert_process.bind(":image_name", *image_name);
         }
         bind_blob(insert_process, ":cmd", p.command_line);
         if (p.args) {
-          insert_process.bind(":args", encode_args(*p.args));
+          args = encode_args(*p.args);
+          insert_process.bind(":args", *args);
           bind_optional(insert_process, ":args_source", p.args_source);
         }
         bind_optional(insert_process, ":pid",
@@ -425,6 +458,68 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
         }
         insert_technique.exec();
       }
+      if (!chain) continue;
+
+      auto v = [](const std::optional<std::string>& s) -> integrity::Text {
+        if (s) return std::string_view(*s);
+        return std::nullopt;
+      };
+      integrity::ObservationFields f;
+      f.number = number;
+      f.uuid = uuid;
+      f.kind = model::to_string(o.kind);
+      f.observed_at = us(o.observed.utc);
+      f.observed_offset = o.observed.offset_seconds;
+      f.observed_text = o.observed.original;
+      f.time_precision = o.observed.fraction_digits;
+      if (!o.observed.zone.empty()) f.time_zone = o.observed.zone;
+      f.time_source = o.time_source;
+      if (o.skew) f.skew_us = o.skew->count();
+      f.host = host;
+      f.host_observed = o.host;
+      f.account = account_id ? v(account) : std::nullopt;
+      f.account_observed = v(o.account);
+      f.source = o.source.name;
+      f.source_ref = v(o.source.ref);
+      f.import_run = o.source.import_run_id;
+      f.fingerprint = v(o.source.fingerprint);
+      f.analyst = context.analyst;
+      f.logged_at = logged_at;
+      f.note = v(o.note);
+      integrity::Digest raw_digest{};
+      if (o.raw) {
+        raw_digest = chain->sha256().digest(*o.raw);
+        f.raw_sha256 = integrity::as_bytes(raw_digest);
+      }
+      f.attrs = v(attrs);
+      // As stored: one row per distinct ID, read back in ID order.
+      techniques.assign(o.techniques.begin(), o.techniques.end());
+      std::sort(techniques.begin(), techniques.end());
+      techniques.erase(std::unique(techniques.begin(), techniques.end()), techniques.end());
+      for (const std::string_view t : techniques) f.techniques.push_back({t, v(o.attack_release)});
+      if (o.process) {
+        const model::ProcessDetails& p = *o.process;
+        integrity::ProcessFields pf;
+        pf.image = v(p.image);
+        pf.image_name = v(image_name);
+        pf.command_line = v(p.command_line);
+        pf.args = v(args);
+        pf.args_source = args ? v(p.args_source) : std::nullopt;
+        pf.pid = p.pid;
+        pf.guid = v(p.guid);
+        pf.parent_image = v(p.parent_image);
+        pf.parent_command_line = v(p.parent_command_line);
+        pf.parent_pid = p.parent_pid;
+        pf.parent_guid = v(p.parent_guid);
+        pf.cwd = v(p.cwd);
+        pf.logon_id = v(p.logon_id);
+        pf.integrity_level = v(p.integrity_level);
+        pf.hashes = v(p.hashes);
+        pf.user = v(p.user);
+        f.process = pf;
+      }
+      integrity::serialise(f, chain->writer());
+      chain->append(integrity::RecordKind::observation, id, number, chain->writer());
     }
   });
   return result;
@@ -451,8 +546,13 @@ std::int64_t for_each_observation(const Database& db, std::int64_t case_id,
                                                         : " AND st.status = :status";
     }
     if (filter.technique) {
-      sql += " AND EXISTS (SELECT 1 FROM observation_technique ot WHERE ot.observation_id = o.id "
-             "AND (ot.technique_id = :technique OR ot.technique_id GLOB :technique_sub))";
+      sql += " AND (EXISTS (SELECT 1 FROM observation_technique ot WHERE ot.observation_id = o.id "
+             "AND (ot.technique_id = :technique OR ot.technique_id GLOB :technique_sub) "
+             "AND NOT EXISTS (SELECT 1 FROM observation_technique_change c WHERE "
+             "c.observation_id = o.id AND c.technique_id = ot.technique_id AND c.present = 0)) "
+             "OR EXISTS (SELECT 1 FROM observation_technique_change c WHERE "
+             "c.observation_id = o.id AND c.present = 1 AND (c.technique_id = :technique OR "
+             "c.technique_id GLOB :technique_sub)))";
     }
     sql += " ORDER BY o.observed_at, o.number";
     if (filter.limit) sql += " LIMIT :limit";
@@ -555,18 +655,18 @@ model::Status change_status(const Database& db, std::int64_t case_id, const std:
       throw Error(ErrorCode::conflict, "observation #" + std::to_string(number) + " is already " +
                                            std::string(model::to_string(status)));
     }
-    SQLite::Statement audit(c,
-                            "INSERT INTO audit (case_id, observation_id, action, field, old_value, "
-                            "new_value, reason, analyst, at) VALUES (:case, :obs, 'status', "
-                            "'status', :old, :new, :reason, :analyst, :at)");
-    audit.bind(":case", static_cast<std::int64_t>(case_id));
-    audit.bind(":obs", id);
-    audit.bind(":old", std::string(model::to_string(previous)));
-    audit.bind(":new", std::string(model::to_string(status)));
-    audit.bind(":reason", reason);
-    audit.bind(":analyst", analyst);
-    audit.bind(":at", us(at));
-    audit.exec();
+    NewAudit audit;
+    audit.case_id = case_id;
+    audit.observation_id = id;
+    audit.observation_number = number;
+    audit.action = "status";
+    audit.field = "status";
+    audit.old_value = std::string(model::to_string(previous));
+    audit.new_value = std::string(model::to_string(status));
+    audit.reason = reason;
+    audit.analyst = analyst;
+    audit.at = us(at);
+    insert_audit(c, audit);
     if (status == model::Status::unverified) {
       SQLite::Statement clear(c, "DELETE FROM observation_state WHERE observation_id = ?");
       clear.bind(1, id);

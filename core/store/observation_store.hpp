@@ -11,6 +11,7 @@
 
 #include "core/model/observation.hpp"
 #include "core/model/observation_record.hpp"
+#include "core/store/chain_store.hpp"
 #include "core/store/database.hpp"
 
 namespace casetrail::store {
@@ -18,6 +19,8 @@ namespace casetrail::store {
 struct AppendContext {
   std::string analyst;
   time::UtcTime logged_at{};
+  // Always on, except in bench/chain_cost (see ChainMode).
+  ChainMode chain = ChainMode::on;
 };
 
 struct AppendResult {
@@ -30,7 +33,8 @@ struct AppendResult {
 
 // Appends observations to a case in one IMMEDIATE transaction: all or none.
 // Hosts and accounts are created on first sight. Observations with a
-// fingerprint already in the case are skipped and counted. Throws
+// fingerprint already in the case are skipped and counted. Each inserted
+// observation joins the case's hash chain in the same transaction. Throws
 // Error(database) on failure, with nothing written.
 AppendResult append_observations(const Database& db, std::int64_t case_id,
                                  const std::vector<model::NewObservation>& observations,

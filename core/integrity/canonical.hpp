@@ -1,0 +1,58 @@
+#pragma once
+// The canonical serialisation of a chained record (docs/INTEGRITY.md, "Canonical
+// serialisation"): a record label, then each field as a typed, length-prefixed
+// value, so that two different records never serialise to the same bytes.
+//
+//   null     0x00
+//   integer  0x01, 8 bytes big-endian two's complement
+//   bytes    0x02, 8-byte big-endian length, the bytes (text is its UTF-8 bytes)
+//   list     0x03, 8-byte big-endian item count, the items
+//
+// The writer also keeps a 2-byte tag per top-level field (FNV-1a 32 of the
+// field's encoding, folded to 16 bits). Tags are diagnostics only, never
+// security: verify compares them to say which field of a modified record
+// differs; the SHA-256 chain alone decides whether a record is intact.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace casetrail::integrity {
+
+class CanonicalWriter {
+public:
+  // Starts a record: clears the buffer and writes `label` ("observation/1").
+  void begin(std::string_view label);
+
+  void null();
+  void integer(std::int64_t value);
+  void bytes(std::string_view value);
+  void bytes(const std::optional<std::string_view>& value);
+  void integer(const std::optional<std::int64_t>& value);
+
+  // A list is one top-level field; its items are written between these calls.
+  void begin_list(std::uint64_t count);
+  void end_list();
+
+  // The serialised record so far.
+  std::string_view data() const { return m_data; }
+  // Two bytes (big-endian) per top-level field, in field order.
+  std::string_view tags() const { return m_tags; }
+  std::size_t field_count() const { return m_tags.size() / 2; }
+
+private:
+  void field_start();
+  void field_end();
+  void put_u64(std::uint64_t v);
+
+  std::string m_data;
+  std::string m_tags;
+  std::size_t m_field_start = 0;
+  int m_depth = 0;
+};
+
+// The 16-bit tag of an encoded field (FNV-1a 32, high half xor low half).
+std::uint16_t field_tag(std::string_view encoded_field);
+
+}  // namespace casetrail::integrity

@@ -1,0 +1,524 @@
+#include "core/store/chain_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/store/statement_util.hpp"
+#include "core/util/encoding.hpp"
+
+namespace casetrail::store {
+namespace {
+
+using integrity::CanonicalWriter;
+using integrity::RecordKind;
+
+// A column's bytes without a copy; valid until the statement steps again.
+std::optional<std::string_view> view(SQLite::Statement& s, int column) {
+  SQLite::Column c = s.getColumn(column);
+  if (c.isNull()) return std::nullopt;
+  const char* data = static_cast<const char*>(c.getBlob());
+  const int size = c.getBytes();
+  return std::string_view(data == nullptr ? "" : data, static_cast<std::size_t>(size));
+}
+
+std::string_view text(SQLite::Statement& s, int column) { return view(s, column).value_or(""); }
+
+std::optional<std::int64_t> integer(SQLite::Statement& s, int column) {
+  SQLite::Column c = s.getColumn(column);
+  if (c.isNull()) return std::nullopt;
+  return c.getInt64();
+}
+
+// Every reader below selects the row id as column 0 and the observation
+// number the record concerns (or NULL) as column 1.
+
+constexpr const char* k_case_sql =
+    "SELECT id, NULL, key, title, severity, lead, time_zone, created_at, created_by "
+    "FROM case_file WHERE id = :case";
+
+void serialise_case(SQLite::Statement& s, CanonicalWriter& w) {
+  integrity::CaseFields f;
+  f.key = text(s, 2);
+  f.title = text(s, 3);
+  f.severity = text(s, 4);
+  f.lead = view(s, 5);
+  f.time_zone = view(s, 6);
+  f.created_at = integer(s, 7).value_or(0);
+  f.created_by = text(s, 8);
+  integrity::serialise(f, w);
+}
+
+constexpr const char* k_import_run_columns =
+    "SELECT id, NULL, path, sha256, size, format, analyst, started_at FROM import_run ";
+
+void serialise_import_run(SQLite::Statement& s, CanonicalWriter& w) {
+  integrity::ImportRunFields f;
+  f.id = s.getColumn(0).getInt64();
+  f.path = text(s, 2);
+  f.sha256 = text(s, 3);
+  f.size = integer(s, 4).value_or(0);
+  f.format = text(s, 5);
+  f.analyst = text(s, 6);
+  f.started_at = integer(s, 7).value_or(0);
+  integrity::serialise(f, w);
+}
+
+constexpr const char* k_observation_columns =
+    "SELECT o.id, o.number, o.uuid, o.kind, o.observed_at, o.observed_offset, o.observed_text, "
+    "o.time_precision, o.time_zone, o.time_source, o.skew_us, h.canonical, o.host_observed, "
+    "a.canonical, o.account_observed, o.source, o.source_ref, o.import_run_id, o.fingerprint, "
+    "o.analyst, o.logged_at, o.note, o.raw, o.raw_codec, o.attrs, p.observation_id, p.image, "
+    "p.image_name, p.command_line, p.args, p.args_source, p.pid, p.guid, p.parent_image, "
+    "p.parent_command_line, p.parent_pid, p.parent_guid, p.cwd, p.logon_id, p.integrity_level, "
+    "p.hashes, p.user FROM observation o LEFT JOIN host h ON h.id = o.host_id "
+    "LEFT JOIN account a ON a.id = o.account_id LEFT JOIN process p ON p.observation_id = o.id ";
+
+constexpr const char* k_audit_columns =
+    "SELECT u.id, o.number, u.observation_id, u.action, u.field, u.old_value, u.new_value, "
+    "u.reason, u.analyst, u.at, u.attack_release FROM audit u "
+    "LEFT JOIN observation o ON o.id = u.observation_id ";
+
+void serialise_audit(SQLite::Statement& s, CanonicalWriter& w) {
+  integrity::AuditFields f;
+  // An audit row whose observation is gone serialises its row id's absence
+  // as a null number: the record then fails its hash and is reported.
+  f.observation = integer(s, 1);
+  f.action = text(s, 3);
+  f.field = view(s, 4);
+  f.old_value = view(s, 5);
+  f.new_value = view(s, 6);
+  f.reason = view(s, 7);
+  f.analyst = text(s, 8);
+  f.at = integer(s, 9).value_or(0);
+  f.attack_release = view(s, 10);
+  integrity::serialise(f, w);
+}
+
+// Techniques of observations, read either in step with an observation scan
+// (one cursor over the case, ordered by observation) or for one observation.
+class TechniqueReader {
+public:
+  explicit TechniqueReader(SQLite::Database& c)
+      // The whole table in primary-key order: rows of other cases are
+      // stepped over by sequential(), which is cheaper than a filter that
+      // makes SQLite sort.
+      : m_scan(c,
+               "SELECT observation_id, technique_id, attack_release FROM observation_technique "
+               "ORDER BY observation_id, technique_id"),
+        m_point(c,
+                "SELECT observation_id, technique_id, attack_release FROM observation_technique "
+                "WHERE observation_id = ? ORDER BY technique_id") {
+    m_valid = m_scan.executeStep();
+  }
+
+  // The techniques of observation `id`, copied (they outlive the step).
+  const std::vector<std::pair<std::string, std::optional<std::string>>>& sequential(
+      std::int64_t id) {
+    m_rows.clear();
+    while (m_valid && m_scan.getColumn(0).getInt64() < id) m_valid = m_scan.executeStep();
+    while (m_valid && m_scan.getColumn(0).getInt64() == id) {
+      m_rows.emplace_back(m_scan.getColumn(1).getString(), optional_text(m_scan, 2));
+      m_valid = m_scan.executeStep();
+    }
+    return m_rows;
+  }
+
+  const std::vector<std::pair<std::string, std::optional<std::string>>>& point(std::int64_t id) {
+    m_rows.clear();
+    m_point.reset();
+    m_point.bind(1, static_cast<std::int64_t>(id));
+    while (m_point.executeStep()) {
+      m_rows.emplace_back(m_point.getColumn(1).getString(), optional_text(m_point, 2));
+    }
+    return m_rows;
+  }
+
+private:
+  SQLite::Statement m_scan;
+  SQLite::Statement m_point;
+  bool m_valid = false;
+  std::vector<std::pair<std::string, std::optional<std::string>>> m_rows;
+};
+
+void serialise_observation(SQLite::Statement& s, CanonicalWriter& w,
+                           const std::vector<std::pair<std::string, std::optional<std::string>>>& techniques,
+                           integrity::Sha256& sha256) {
+  integrity::ObservationFields f;
+  f.number = integer(s, 1).value_or(0);
+  f.uuid = text(s, 2);
+  f.kind = text(s, 3);
+  f.observed_at = integer(s, 4).value_or(0);
+  f.observed_offset = integer(s, 5).value_or(0);
+  f.observed_text = text(s, 6);
+  f.time_precision = integer(s, 7).value_or(0);
+  f.time_zone = view(s, 8);
+  f.time_source = text(s, 9);
+  f.skew_us = integer(s, 10);
+  f.host = text(s, 11);
+  f.host_observed = text(s, 12);
+  f.account = view(s, 13);
+  f.account_observed = view(s, 14);
+  f.source = text(s, 15);
+  f.source_ref = view(s, 16);
+  f.import_run = integer(s, 17);
+  f.fingerprint = view(s, 18);
+  f.analyst = text(s, 19);
+  f.logged_at = integer(s, 20).value_or(0);
+  f.note = view(s, 21);
+  integrity::Digest raw_digest{};
+  if (const auto raw = view(s, 22)) {
+    if (text(s, 23) == "zstd") {
+      // A frame that does not decode hashes as its stored bytes: the record
+      // then fails verification instead of stopping it.
+      const auto decoded = util::zstd_decompress(*raw);
+      raw_digest = sha256.digest(decoded ? std::string_view(*decoded) : *raw);
+    } else {
+      raw_digest = sha256.digest(*raw);
+    }
+    f.raw_sha256 = integrity::as_bytes(raw_digest);
+  }
+  f.attrs = view(s, 24);
+  f.techniques.reserve(techniques.size());
+  for (const auto& [id, release] : techniques) {
+    f.techniques.push_back({id, release ? std::optional<std::string_view>(*release) : std::nullopt});
+  }
+  if (!s.isColumnNull(25)) {
+    integrity::ProcessFields p;
+    p.image = view(s, 26);
+    p.image_name = view(s, 27);
+    p.command_line = view(s, 28);
+    p.args = view(s, 29);
+    p.args_source = view(s, 30);
+    p.pid = integer(s, 31);
+    p.guid = view(s, 32);
+    p.parent_image = view(s, 33);
+    p.parent_command_line = view(s, 34);
+    p.parent_pid = integer(s, 35);
+    p.parent_guid = view(s, 36);
+    p.cwd = view(s, 37);
+    p.logon_id = view(s, 38);
+    p.integrity_level = view(s, 39);
+    p.hashes = view(s, 40);
+    p.user = view(s, 41);
+    f.process = p;
+  }
+  integrity::serialise(f, w);
+}
+
+// The records of one kind in a case, read in row-id order alongside the
+// chain (which names them in that order unless something was tampered with),
+// with a point lookup for a record named out of order. Rows the cursor passes
+// and no link names are the unchained ones.
+class RecordCursor {
+public:
+  using Serialise = std::function<void(SQLite::Statement&, CanonicalWriter&, bool sequential)>;
+
+  RecordCursor(SQLite::Database& c, const std::string& columns, const std::string& case_column,
+               std::int64_t case_id, Serialise serialise)
+      : m_scan(c, columns + "WHERE " + case_column + " = :case ORDER BY " + id_column(columns)),
+        m_point(c, columns + "WHERE " + id_column(columns) + " = :id AND " + case_column +
+                       " = :case"),
+        m_serialise(std::move(serialise)) {
+    m_scan.bind(":case", static_cast<std::int64_t>(case_id));
+    m_point.bind(":case", static_cast<std::int64_t>(case_id));
+    advance();
+  }
+
+  // Serialises record `id` into `w`; false when the case has no such record.
+  bool fetch(std::int64_t id, CanonicalWriter& w, std::optional<std::int64_t>& number) {
+    while (m_valid && m_current < id) {
+      if (!m_out_of_order.count(m_current)) m_passed.emplace(m_current, integer(m_scan, 1));
+      advance();
+    }
+    if (m_valid && m_current == id) {
+      number = integer(m_scan, 1);
+      m_serialise(m_scan, w, true);
+      advance();
+      return true;
+    }
+    m_point.reset();
+    m_point.bind(":id", static_cast<std::int64_t>(id));
+    if (!m_point.executeStep()) return false;
+    number = integer(m_point, 1);
+    m_serialise(m_point, w, false);
+    m_passed.erase(id);
+    m_out_of_order.insert(id);
+    return true;
+  }
+
+  // Reports every record no fetch asked for.
+  void finish(RecordKind kind, ChainVisitor& visitor) {
+    while (m_valid) {
+      if (!m_out_of_order.count(m_current)) m_passed.emplace(m_current, integer(m_scan, 1));
+      advance();
+    }
+    for (const auto& [id, number] : m_passed) visitor.unchained(kind, id, number);
+  }
+
+private:
+  static std::string id_column(const std::string& columns) {
+    // "SELECT o.id, ..." -> "o.id"
+    const auto start = std::string("SELECT ").size();
+    return columns.substr(start, columns.find(',') - start);
+  }
+
+  void advance() {
+    m_valid = m_scan.executeStep();
+    if (m_valid) m_current = m_scan.getColumn(0).getInt64();
+  }
+
+  SQLite::Statement m_scan;
+  SQLite::Statement m_point;
+  Serialise m_serialise;
+  bool m_valid = false;
+  std::int64_t m_current = 0;
+  std::map<std::int64_t, std::optional<std::int64_t>> m_passed;
+  std::set<std::int64_t> m_out_of_order;
+};
+
+// The four cursors of one case.
+struct CaseRecords {
+  integrity::Sha256 sha256;
+  TechniqueReader techniques;
+  RecordCursor cases;
+  RecordCursor import_runs;
+  RecordCursor observations;
+  RecordCursor audits;
+
+  CaseRecords(SQLite::Database& c, std::int64_t case_id)
+      : techniques(c),
+        cases(c, "SELECT id, NULL, key, title, severity, lead, time_zone, created_at, created_by "
+                 "FROM case_file ",
+              "id", case_id, [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_case(s, w); }),
+        import_runs(c, k_import_run_columns, "case_id", case_id,
+                    [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_import_run(s, w); }),
+        // "+o.case_id": not through the (case_id, observed_at) index, which
+        // would make SQLite sort the whole case, raw records included, by
+        // id; the table is scanned in row-id order instead.
+        observations(c, k_observation_columns, "+o.case_id", case_id,
+                     [this](SQLite::Statement& s, CanonicalWriter& w, bool sequential) {
+                       const std::int64_t id = s.getColumn(0).getInt64();
+                       serialise_observation(
+                           s, w, sequential ? techniques.sequential(id) : techniques.point(id),
+                           sha256);
+                     }),
+        audits(c, k_audit_columns, "u.case_id", case_id,
+               [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_audit(s, w); }) {}
+
+  RecordCursor& of(RecordKind kind) {
+    switch (kind) {
+      case RecordKind::case_file: return cases;
+      case RecordKind::import_run: return import_runs;
+      case RecordKind::observation: return observations;
+      case RecordKind::audit: return audits;
+    }
+    return cases;
+  }
+};
+
+}  // namespace
+
+ChainWriter::ChainWriter(SQLite::Database& connection, std::int64_t case_id) : m_case_id(case_id) {
+  SQLite::Statement head(connection,
+                         "SELECT seq, hash FROM chain_link WHERE case_id = ? ORDER BY seq DESC "
+                         "LIMIT 1");
+  head.bind(1, static_cast<std::int64_t>(case_id));
+  if (head.executeStep()) {
+    m_seq = head.getColumn(0).getInt64();
+    const auto stored = integrity::digest_from_bytes(*view(head, 1));
+    if (!stored) {
+      throw Error(ErrorCode::integrity,
+                  "the chain head of this case is damaged (link " + std::to_string(m_seq) +
+                      "): run casetrail verify");
+    }
+    m_head = *stored;
+  }
+  m_insert = std::make_unique<SQLite::Statement>(
+      connection,
+      "INSERT INTO chain_link (case_id, seq, kind, record_id, number, hash, field_tags) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+}
+
+ChainWriter::~ChainWriter() = default;
+
+const integrity::Digest& ChainWriter::append(RecordKind kind, std::int64_t record_id,
+                                             std::optional<std::int64_t> number,
+                                             const CanonicalWriter& record) {
+  const integrity::Digest next = m_sha256.link(record.data(), m_head);
+  SQLite::Statement& s = *m_insert;
+  s.reset();
+  s.bind(1, static_cast<std::int64_t>(m_case_id));
+  s.bind(2, static_cast<std::int64_t>(m_seq + 1));
+  s.bind(3, std::string(integrity::to_string(kind)));
+  s.bind(4, static_cast<std::int64_t>(record_id));
+  if (number) {
+    s.bind(5, static_cast<std::int64_t>(*number));
+  } else {
+    s.bind(5);
+  }
+  s.bind(6, next.data(), static_cast<int>(next.size()));
+  s.bind(7, record.tags().data(), static_cast<int>(record.tags().size()));
+  s.exec();
+  ++m_seq;
+  m_head = next;
+  return m_head;
+}
+
+std::int64_t insert_audit(SQLite::Database& c, const NewAudit& a) {
+  SQLite::Statement insert(c,
+                           "INSERT INTO audit (case_id, observation_id, action, field, old_value, "
+                           "new_value, reason, analyst, at, attack_release) VALUES (:case, :obs, "
+                           ":action, :field, :old, :new, :reason, :analyst, :at, :release)");
+  insert.bind(":case", static_cast<std::int64_t>(a.case_id));
+  bind_optional(insert, ":obs", a.observation_id);
+  insert.bind(":action", a.action);
+  bind_optional(insert, ":field", a.field);
+  bind_optional(insert, ":old", a.old_value);
+  bind_optional(insert, ":new", a.new_value);
+  bind_optional(insert, ":reason", a.reason);
+  insert.bind(":analyst", a.analyst);
+  insert.bind(":at", static_cast<std::int64_t>(a.at));
+  bind_optional(insert, ":release", a.attack_release);
+  insert.exec();
+  const std::int64_t id = c.getLastInsertRowid();
+
+  auto v = [](const std::optional<std::string>& s) -> integrity::Text {
+    if (s) return std::string_view(*s);
+    return std::nullopt;
+  };
+  integrity::AuditFields f;
+  f.observation = a.observation_number;
+  f.action = a.action;
+  f.field = v(a.field);
+  f.old_value = v(a.old_value);
+  f.new_value = v(a.new_value);
+  f.reason = v(a.reason);
+  f.analyst = a.analyst;
+  f.at = a.at;
+  f.attack_release = v(a.attack_release);
+  ChainWriter chain(c, a.case_id);
+  integrity::serialise(f, chain.writer());
+  chain.append(RecordKind::audit, id, a.observation_number, chain.writer());
+  return id;
+}
+
+void chain_new_case(SQLite::Database& c, std::int64_t case_id) {
+  SQLite::Statement s(c, k_case_sql);
+  s.bind(":case", static_cast<std::int64_t>(case_id));
+  if (!s.executeStep()) throw Error(ErrorCode::database, "case row vanished while chaining it");
+  ChainWriter chain(c, case_id);
+  serialise_case(s, chain.writer());
+  chain.append(RecordKind::case_file, case_id, std::nullopt, chain.writer());
+}
+
+void chain_backfill(SQLite::Database& c) {
+  std::vector<std::int64_t> cases;
+  {
+    SQLite::Statement s(c,
+                        "SELECT id FROM case_file WHERE NOT EXISTS "
+                        "(SELECT 1 FROM chain_link l WHERE l.case_id = case_file.id) ORDER BY id");
+    while (s.executeStep()) cases.push_back(s.getColumn(0).getInt64());
+  }
+  for (const std::int64_t case_id : cases) {
+    ChainWriter chain(c, case_id);
+    CaseRecords records(c, case_id);
+    for (const auto& [kind, sql] :
+         {std::pair{RecordKind::case_file, "SELECT id FROM case_file WHERE id = ?"},
+          std::pair{RecordKind::import_run, "SELECT id FROM import_run WHERE case_id = ? ORDER BY id"},
+          std::pair{RecordKind::observation,
+                    "SELECT id FROM observation WHERE case_id = ? ORDER BY id"},
+          std::pair{RecordKind::audit, "SELECT id FROM audit WHERE case_id = ? ORDER BY id"}}) {
+      std::vector<std::int64_t> ids;
+      SQLite::Statement s(c, sql);
+      s.bind(1, static_cast<std::int64_t>(case_id));
+      while (s.executeStep()) ids.push_back(s.getColumn(0).getInt64());
+      for (const std::int64_t id : ids) {
+        std::optional<std::int64_t> number;
+        if (!records.of(kind).fetch(id, chain.writer(), number)) continue;
+        chain.append(kind, id, number, chain.writer());
+      }
+    }
+  }
+}
+
+void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& visitor) {
+  translate_sqlite_errors([&] {
+    SQLite::Database& c = db.connection();
+    // One read transaction: every cursor sees the same snapshot.
+    SQLite::Transaction snapshot(c, SQLite::TransactionBehavior::DEFERRED);
+    CaseRecords records(c, case_id);
+    SQLite::Statement links(c,
+                            "SELECT seq, kind, record_id, number, hash, field_tags FROM chain_link "
+                            "WHERE case_id = ? ORDER BY seq");
+    links.bind(1, static_cast<std::int64_t>(case_id));
+    CanonicalWriter writer;
+    StoredLink link;
+    while (links.executeStep()) {
+      link.seq = links.getColumn(0).getInt64();
+      const auto kind = integrity::parse_record_kind(text(links, 1));
+      link.record_id = links.getColumn(2).getInt64();
+      link.number = integer(links, 3);
+      link.hash.assign(text(links, 4));
+      link.tags.assign(text(links, 5));
+      CurrentRecord current;
+      if (kind) {
+        link.kind = *kind;
+        current.exists = records.of(*kind).fetch(link.record_id, writer, current.number);
+      } else {
+        // A kind the schema's CHECK forbids: report the link as naming nothing.
+        link.kind = RecordKind::observation;
+      }
+      if (current.exists) {
+        current.canonical = writer.data();
+        current.tags = writer.tags();
+      }
+      visitor.link(link, current);
+    }
+    for (const RecordKind kind : {RecordKind::case_file, RecordKind::import_run,
+                                  RecordKind::observation, RecordKind::audit}) {
+      records.of(kind).finish(kind, visitor);
+    }
+    snapshot.commit();
+  });
+}
+
+void for_each_chain_link(const Database& db, std::int64_t case_id,
+                         const std::function<void(const StoredLink&)>& visit) {
+  translate_sqlite_errors([&] {
+    SQLite::Statement s(db.connection(),
+                        "SELECT seq, kind, record_id, number, hash, field_tags FROM chain_link "
+                        "WHERE case_id = ? ORDER BY seq");
+    s.bind(1, static_cast<std::int64_t>(case_id));
+    StoredLink link;
+    while (s.executeStep()) {
+      link.seq = s.getColumn(0).getInt64();
+      link.kind = integrity::parse_record_kind(text(s, 1)).value_or(RecordKind::observation);
+      link.record_id = s.getColumn(2).getInt64();
+      link.number = integer(s, 3);
+      link.hash.assign(text(s, 4));
+      link.tags.assign(text(s, 5));
+      visit(link);
+    }
+  });
+}
+
+ChainHead chain_head(const Database& db, std::int64_t case_id) {
+  ChainHead head;
+  translate_sqlite_errors([&] {
+    SQLite::Statement s(db.connection(),
+                        "SELECT seq, hash FROM chain_link WHERE case_id = ? ORDER BY seq DESC "
+                        "LIMIT 1");
+    s.bind(1, static_cast<std::int64_t>(case_id));
+    if (s.executeStep()) {
+      head.seq = s.getColumn(0).getInt64();
+      head.hash = integrity::digest_from_bytes(text(s, 1));
+    }
+  });
+  return head;
+}
+
+}  // namespace casetrail::store
