@@ -206,3 +206,30 @@ TEST_CASE("on the pcalua sample the lineage of pcalua is cmd, pcalua, calc", "[i
         "      #3  2019-05-12T17:01:50.852000Z  pid 2920  calc.exe  \"C:\\Windows\\system32\\calc.exe\"   "
         "<= #3\n");
 }
+
+TEST_CASE("imports of the three real samples join the hash chain and verify intact", "[ingest]") {
+  CASETRAIL_SHARED_FILE(mshta, "datasets/otrf/cmd_mshta_vbscript_execute_psh_2020-10-2202580804.jsonl");
+  CASETRAIL_SHARED_FILE(auditd, k_auditd);
+  CASETRAIL_SHARED_FILE(evtx, k_evtx);
+  Case c;
+  REQUIRE(c.import(mshta, {"--skew", "Security=+4h"}).at("imported") == 698);
+  REQUIRE(c.import(auditd, {"--host", "wardog-vm"}).at("imported") == 1);
+  REQUIRE(c.import(evtx).at("imported") == 3);
+  // Again, all three: nothing added, one more import run each.
+  for (const auto& file : {mshta, auditd, evtx}) {
+    const json again = c.import(file, {"--host", "wardog-vm", "--skew", "Security=+4h"});
+    CHECK(again.at("imported") == 0);
+  }
+  const auto v = c.run({"verify", "--case", "IR-1"});
+  CHECK(v.exit_code == 0);
+  // 1 case record + 6 import runs + 698 + 1 + 3 observations = 709 chain records.
+  CHECK_THAT(v.out, Catch::StartsWith("case IR-1: 709 chain records (1 case, 6 import runs, 702 "
+                                      "observations, 0 audit records)\nintact\n"));
+  // The custody record of the .evtx names its hash (sha256sum of the file).
+  const auto source = c.run({"verify", "--case", "IR-1", "--source", evtx.string()});
+  CHECK(source.exit_code == 0);
+  CHECK_THAT(source.out,
+             Catch::Contains("sha256 3d99ad191360bb22739ce0cbb87dc4d3646f9084d2e6f042fb570f39b0f97418, "
+                             "69632 bytes: matches import run 3 (" + evtx.string() + ", evtx, "));
+  CHECK(c.run({"db", "check"}).exit_code == 0);
+}
