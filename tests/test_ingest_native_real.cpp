@@ -12,12 +12,14 @@
 //   IEWIN7, with the images, pids, GUIDs and command lines below.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/util/encoding.hpp"
 #include "tests/support/test_support.hpp"
 
 using casetrail::test::run_cli;
@@ -232,4 +234,37 @@ TEST_CASE("imports of the three real samples join the hash chain and verify inta
              Catch::Contains("sha256 3d99ad191360bb22739ce0cbb87dc4d3646f9084d2e6f042fb570f39b0f97418, "
                              "69632 bytes: matches import run 3 (" + evtx.string() + ", evtx, "));
   CHECK(c.run({"db", "check"}).exit_code == 0);
+}
+
+TEST_CASE("the same events exported as XML after the .evtx was imported add nothing", "[ingest]") {
+  CASETRAIL_SHARED_FILE(evtx, k_evtx);
+  Case c;
+  REQUIRE(c.import(evtx).at("imported") == 3);
+  // The stored raw records are the events as XML (libevtx's rendering):
+  // together they are a Windows event XML export of the same three events.
+  std::string xml = "<Events>\n";
+  {
+    SQLite::Database db(c.db, SQLite::OPEN_READONLY);
+    SQLite::Statement s(db, "SELECT raw, raw_codec FROM observation ORDER BY number");
+    while (s.executeStep()) {
+      const std::string bytes(static_cast<const char*>(s.getColumn(0).getBlob()),
+                              static_cast<std::size_t>(s.getColumn(0).getBytes()));
+      if (s.getColumn(1).isNull()) {
+        xml += bytes;
+      } else {
+        auto decoded = casetrail::util::zstd_decompress(bytes);
+        REQUIRE(decoded);
+        xml += *decoded;
+      }
+      xml += "\n";
+    }
+  }
+  xml += "</Events>\n";
+  casetrail::test::write_file(c.dir / "export.xml", xml);
+  const json f = c.import(c.dir / "export.xml");
+  CHECK(f.at("format") == "windows-xml");
+  CHECK(f.at("read") == 3);
+  CHECK(f.at("imported") == 0);
+  CHECK(f.at("already_present") == 3);
+  CHECK(c.processes().size() == 3);
 }
