@@ -154,15 +154,12 @@ TEST_CASE("the pcalua .evtx sample gives cmd, pcalua and calc on IEWIN7 with exa
     CHECK(o.at("time_source") == "Sysmon UtcTime");
     CHECK(o.at("source_ref") == file.string() + " record " + std::to_string(expected[i].record));
   }
-  // The parent links by process GUID (compared case-blind: libevtx writes
-  // GUIDs in upper case, python3-evtx in lower case).
-  auto upper = [](std::string s) {
-    for (char& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return s;
-  };
-  CHECK(upper(p.at(0).at("process_guid")) == "{365ABB72-516B-5CD8-0000-001087E41600}");
-  CHECK(upper(p.at(1).at("process_guid")) == "{365ABB72-517E-5CD8-0000-001024D61700}");
-  CHECK(upper(p.at(2).at("process_guid")) == "{365ABB72-517E-5CD8-0000-00105FE01700}");
+  // The parent links by process GUID, in lower case as python3-evtx (and
+  // Windows) write them, although libevtx renders them in upper case.
+  CHECK(p.at(0).at("process_guid") == "{365abb72-516b-5cd8-0000-001087e41600}");
+  CHECK(p.at(0).at("parent_process_guid") == "{365abb72-502e-5cd8-0000-00102a330700}");
+  CHECK(p.at(1).at("process_guid") == "{365abb72-517e-5cd8-0000-001024d61700}");
+  CHECK(p.at(2).at("process_guid") == "{365abb72-517e-5cd8-0000-00105fe01700}");
   CHECK(p.at(1).at("parent_process_guid") == p.at(0).at("process_guid"));
   CHECK(p.at(2).at("parent_process_guid") == p.at(1).at("process_guid"));
   CHECK(p.at(2).at("parent_command_line") == expected[1].command_line);
@@ -267,4 +264,36 @@ TEST_CASE("the same events exported as XML after the .evtx was imported add noth
   CHECK(f.at("imported") == 0);
   CHECK(f.at("already_present") == 3);
   CHECK(c.processes().size() == 3);
+}
+
+TEST_CASE("a child seen in JSON joins the lineage of its parent seen in the .evtx", "[ingest]") {
+  CASETRAIL_SHARED_FILE(evtx, k_evtx);
+  Case c;
+  REQUIRE(c.import(evtx).at("imported") == 3);
+  // A pipeline's JSON of a later event on IEWIN7 whose parent is calc.exe
+  // (#3), naming calc's GUID in lower case as pipelines write it.
+  casetrail::test::write_file(
+      c.dir / "child.jsonl",
+      R"({"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Hostname":"IEWIN7",)"
+      R"("UtcTime":"2019-05-12 17:02:10.000","ProcessGuid":"{365abb72-5192-5cd8-0000-0010aaaa1800}",)"
+      R"("ProcessId":"3000","Image":"C:\\Windows\\System32\\notepad.exe","CommandLine":"notepad.exe",)"
+      R"("User":"IEWIN7\\IEUser","LogonId":"0x135f2","ParentProcessGuid":"{365abb72-517e-5cd8-0000-00105fe01700}",)"
+      R"("ParentProcessId":"2920","ParentImage":"C:\\Windows\\System32\\calc.exe"})"
+      "\n");
+  REQUIRE(c.import(c.dir / "child.jsonl").at("imported") == 1);
+  const auto r = c.run({"--json", "correlate", "--case", "IR-1", "4", "--scope", "lineage"});
+  REQUIRE(r.exit_code == 0);
+  const json correlation = json::parse(r.out);
+  std::vector<std::pair<json, std::vector<std::string>>> rows;
+  for (const auto& result : correlation.at("results")) {
+    std::vector<std::string> reasons;
+    for (const auto& reason : result.at("reasons")) reasons.push_back(reason.at("text"));
+    rows.emplace_back(result.at("number"), reasons);
+  }
+  using Rows = std::vector<std::pair<json, std::vector<std::string>>>;
+  CHECK(rows == Rows{{nullptr, {"ancestor of #4 (parent of #1)"}},
+                     {1, {"ancestor of #4 (parent of #2)"}},
+                     {2, {"ancestor of #4 (parent of #3)"}},
+                     {3, {"parent of #4"}},
+                     {4, {"anchor"}}});
 }

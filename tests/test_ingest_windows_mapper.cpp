@@ -375,3 +375,35 @@ TEST_CASE("a Sysmon event without UtcTime falls back to TimeCreated", "[ingest]"
   CHECK(r.observation.time_source == "TimeCreated");
   CHECK(time::format_utc(r.observation.observed.utc) == "2026-03-01T06:00:00.125000Z");
 }
+
+TEST_CASE("Sysmon process GUIDs are written in lower case whatever case the container used",
+          "[ingest]") {
+  // libevtx renders GUIDs in upper case, Windows' XML and the JSON pipelines
+  // in lower case: the same process must have one GUID.
+  WindowsEvent e = sysmon1();
+  for (auto& [name, v] : e.data) {
+    if (name == "ProcessGuid") v = "{365ABB72-517E-5CD8-0000-001024D61700}";
+    if (name == "ParentProcessGuid") v = "{365abb72-516B-5cd8-0000-001087E41600}";
+  }
+  const MapResult r = map(e);
+  REQUIRE(r.outcome == MapResult::Outcome::observation);
+  CHECK(r.observation.process->guid == "{365abb72-517e-5cd8-0000-001024d61700}");
+  CHECK(r.observation.process->parent_guid == "{365abb72-516b-5cd8-0000-001087e41600}");
+
+  // Other kinds' acting process too; what is not a braced GUID stays as written.
+  auto load = [](const std::string& guid) {
+    return map(event("Microsoft-Windows-Sysmon/Operational", 7,
+                     {{"UtcTime", "2026-03-01 10:00:01.000"},
+                      {"ProcessGuid", guid},
+                      {"ProcessId", "9572"},
+                      {"Image", "C:\\x.exe"},
+                      {"ImageLoaded", "C:\\Windows\\System32\\amsi.dll"}}));
+  };
+  CHECK(load("{365ABB72-517E-5CD8-0000-001024D61700}").observation.process->guid ==
+        "{365abb72-517e-5cd8-0000-001024d61700}");
+  for (const std::string odd : {"{G}", "365ABB72-517E-5CD8-0000-001024D61700",
+                                "{365ABB72-517E-5CD8-0000-001024D6170Z}",
+                                "{365ABB72_517E-5CD8-0000-001024D61700}"}) {
+    CHECK(load(odd).observation.process->guid == odd);
+  }
+}

@@ -25,6 +25,8 @@ namespace casetrail::ingest {
 // correlation and export read one shape whatever the source:
 // - the acting process of any kind goes in NewObservation::process (image,
 //   pid, guid; for kind process also the command line and parent fields);
+// - a Windows process GUID ("{365abb72-516b-5cd8-0000-001087e41600}") is
+//   written in lower case, whatever case the container rendered it in;
 // - a logon id (lower-case hex "0xc61d9") goes in process->logon_id: for a
 //   process, the session it runs in; for kind logon, the session it opened
 //   (TargetLogonId) - process->image/pid are then the requesting process;
