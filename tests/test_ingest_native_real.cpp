@@ -297,3 +297,31 @@ TEST_CASE("a child seen in JSON joins the lineage of its parent seen in the .evt
                      {3, {"parent of #4"}},
                      {4, {"anchor"}}});
 }
+
+TEST_CASE("a cut .evtx imports what it holds, names the cut record, and the whole file adds the rest",
+          "[ingest]") {
+  CASETRAIL_SHARED_FILE(evtx, k_evtx);
+  Case c;
+  // The first 10,000 bytes: the file header, then the chunk up to inside its
+  // third record (the reader's own tests place it at offset 0x26c8).
+  casetrail::test::write_file(c.dir / "cut.evtx", casetrail::test::read_file(evtx).substr(0, 10000));
+  const auto cut = c.run({"import", "--case", "IR-1", "--rejects", (c.dir / "rejects").string(),
+                          (c.dir / "cut.evtx").string()});
+  CHECK(cut.exit_code == 3);
+  CHECK_THAT(cut.err, Catch::Contains("cut.evtx chunk 0 record #3 (offset 0x26c8): the chunk lists "
+                                      "record #3 but it cannot be read (chunk 0: the file ends "
+                                      "inside this chunk (5904 of 65536 bytes present))\n"));
+  CHECK_THAT(cut.err, Catch::Contains("  imported         2 (process 2)\n"));
+  CHECK_THAT(cut.err, Catch::Contains("  rejected         1\n"));
+  // What was left of the record, verbatim, in --rejects (one per line).
+  const std::string rejected = casetrail::test::read_file(c.dir / "rejects");
+  CHECK(rejected.size() > 1);
+  CHECK(rejected.substr(0, 2) == "**");  // an evtx record's signature, 0x2a2a
+  CHECK(rejected.back() == '\n');
+
+  const json whole = c.import(evtx);
+  CHECK(whole.at("imported") == 1);
+  CHECK(whole.at("already_present") == 2);
+  CHECK(whole.at("rejected") == 0);
+  CHECK(c.processes().size() == 3);
+}
