@@ -36,7 +36,8 @@ printf '%-12s %9s %7s | %-26s | %-19s | %-26s | %s\n' format records MB \
 for n in "${sizes[@]}"; do
   for format in "${formats[@]}"; do
     file="$work/$format-$n.jsonl"
-    python3 "$root/bench/gen_events.py" --format "$format" --count "$n" --seed 1 > "$file"
+    # Process creations only: the Python baseline maps nothing else.
+    python3 "$root/bench/gen_case.py" --format "$format" --size "$n" --kinds process -o "$file"
     mb=$(( $(stat -c %s "$file") / 1000000 ))
 
     rm -f "$work"/ct.db*

@@ -12,18 +12,21 @@
 namespace casetrail::store {
 namespace {
 
-// Process observations of `run` and of the case's unfinished runs, joined to
-// the other source's process observations with the same pid and image on the
-// same host. :a and :b are the two sources; `o` is the observation in scope,
-// `q` its candidate partner.
+// Process observations `o` in scope joined to their candidate partners `q`:
+// process starts of the other source on the same host with the same pid
+// (found through process_key_start, host_id + pid + time: the pool of pids
+// one host reuses is small, so this never meets other hosts' processes), the
+// same image ignoring ASCII case. :a and :b are the two sources; the caller
+// adds the time range on qk.observed_at and the scope of `o`.
 constexpr const char* k_partner_join =
     "FROM observation o "
+    "JOIN process_key ok ON ok.observation_id = o.id "
     "JOIN process op ON op.observation_id = o.id "
-    "JOIN process qp ON qp.pid = op.pid AND qp.image_name = op.image_name "
-    "JOIN observation q ON q.id = qp.observation_id "
+    "JOIN process_key qk ON qk.host_id = ok.host_id AND qk.pid = ok.pid AND qk.kind = 'process' "
+    "JOIN observation q ON q.id = qk.observation_id "
+    "JOIN process qp ON qp.observation_id = q.id "
     "WHERE o.case_id = :case AND o.kind = 'process' AND o.source IN (:a, :b) "
-    "AND op.pid IS NOT NULL AND op.image IS NOT NULL "
-    "AND q.case_id = o.case_id AND q.host_id = o.host_id AND q.kind = 'process' "
+    "AND ok.pid IS NOT NULL AND op.image IS NOT NULL "
     "AND q.source = CASE o.source WHEN :a THEN :b ELSE :a END "
     "AND lower(qp.image) = lower(op.image) ";
 
@@ -53,7 +56,7 @@ std::int64_t link_same_executions(const Database& db, std::int64_t case_id, std:
         k_partner_join +
         "AND (o.import_run_id = :run OR o.import_run_id IN (SELECT id FROM import_run "
         "WHERE case_id = :case AND finished_at IS NULL)) "
-        "AND q.observed_at BETWEEN o.observed_at - :window AND o.observed_at + :window) "
+        "AND qk.observed_at BETWEEN ok.observed_at - :window AND ok.observed_at + :window) "
         "INSERT OR IGNORE INTO observation_link (observation_id, relation, linked_id, delta_us) "
         "SELECT a, 'same_execution', b, d FROM pairs UNION ALL "
         "SELECT b, 'same_execution', a, -d FROM pairs";
@@ -78,23 +81,12 @@ std::vector<ClockDisagreement> find_clock_disagreements(const Database& db, std:
     // A pair with both sides in the run is met from both sides; it is counted
     // from its source_a side only.
     const std::string sql =
-        "SELECT h.first_name, o.source, q.observed_at - o.observed_at "
-        "FROM observation o "
-        "JOIN host h ON h.id = o.host_id "
-        "JOIN process op ON op.observation_id = o.id "
-        "JOIN process qp ON qp.pid = op.pid AND qp.image_name = op.image_name "
-        "JOIN observation q ON q.id = qp.observation_id "
-        "WHERE o.case_id = :case AND o.import_run_id = :run AND o.kind = 'process' "
-        "AND o.source IN (:a, :b) AND op.pid IS NOT NULL AND op.image IS NOT NULL "
-        // The unary + keeps SQLite from scanning a day of the host's events
-        // through observation_host_time: the partner is found by pid and
-        // image (process_pid_image), then checked.
-        "AND q.case_id = o.case_id AND +q.host_id = o.host_id AND q.kind = 'process' "
-        "AND q.source = CASE o.source WHEN :a THEN :b ELSE :a END "
+        std::string("SELECT (SELECT first_name FROM host WHERE id = ok.host_id), o.source, qk.observed_at - ok.observed_at ") +
+        k_partner_join +
+        "AND o.import_run_id = :run "
         "AND NOT (o.source = :b AND q.import_run_id IS :run) "
-        "AND lower(qp.image) = lower(op.image) "
-        "AND +q.observed_at BETWEEN o.observed_at - :max AND o.observed_at + :max "
-        "AND abs(q.observed_at - o.observed_at) > :window "
+        "AND qk.observed_at BETWEEN ok.observed_at - :max AND ok.observed_at + :max "
+        "AND abs(qk.observed_at - ok.observed_at) > :window "
         "AND NOT EXISTS (SELECT 1 FROM observation_link l WHERE l.observation_id = o.id) "
         "AND NOT EXISTS (SELECT 1 FROM observation_link l WHERE l.observation_id = q.id)";
     SQLite::Statement s(db.connection(), sql);
