@@ -437,6 +437,59 @@ def correlate_bench(args, work):
     return rows
 
 
+CHAIN_LOG = re.compile(r"^log latency.*chain on median (\d+) us \(p95 (\d+) us\), off median (\d+) us \(p95 (\d+) us\)")
+CHAIN_BULK = re.compile(r"^bulk append, (\d+) observations .*chain on (\d+) obs/s, off (\d+) obs/s")
+CHAIN_VERIFY = re.compile(r"^verify of (\d+) chain records \((\d+) observations\): ([\d.]+) s, (\w+)")
+
+
+def chain_cost(args, work):
+    """Issue 4: drives bench/chain_cost (the store with and without the hash chain, alternating, in one
+    process; then verify of a large case). One run per harness run; the runs give min and max."""
+    binary = os.path.join(os.path.dirname(os.path.dirname(args.binary)), "bench", "chain_cost")
+    if not os.path.exists(binary):
+        return []
+    records = 10000 if args.quick else max(args.sizes)
+    cmd = [binary, "--dir", os.path.join(work, "chain")]
+    cmd += ["--logs", "60", "--bulk", "5000", "--records", str(records)] if args.quick else \
+           ["--logs", "300", "--bulk", "100000", "--records", str(records)]
+    log_on, log_off, bulk_on, bulk_off, verify = [], [], [], [], []
+    links = None
+    for _ in range(1 if args.quick else min(args.runs, 3)):
+        p = run_group(cmd, args.max_seconds)
+        if p is None:
+            break
+        if p.returncode != 0:
+            raise Failed("chain_cost exited %d: %s" % (p.returncode, p.stderr.decode()[-400:]))
+        for line in p.stdout.decode().splitlines():
+            m = CHAIN_LOG.match(line)
+            if m:
+                log_on.append(float(m.group(1)) / 1000)
+                log_off.append(float(m.group(3)) / 1000)
+            m = CHAIN_BULK.match(line)
+            if m:
+                bulk_on.append(float(m.group(2)))
+                bulk_off.append(float(m.group(3)))
+            m = CHAIN_VERIFY.match(line)
+            if m:
+                if m.group(4) != "intact":
+                    raise Failed("chain_cost: the generated case did not verify")
+                links = int(m.group(1))
+                verify.append(float(m.group(3)))
+    if not verify:
+        return [Row("hash chain (chain_cost)", met="not run: one run took over %d s" % args.max_seconds)]
+    rows = [Row("hash chain: log, one observation per transaction", "", "ms", Stat(log_on),
+                "same without the chain", Stat(log_off), target="(latency, fsync-bound)",
+                met="overhead %+.0f%%" % ((statistics.median(log_on) / statistics.median(log_off) - 1) * 100)),
+            Row("hash chain: bulk append as import writes", 5000 if args.quick else 100000, "rec/s",
+                Stat(bulk_on), "same without the chain", Stat(bulk_off), target="overhead < 10%")]
+    overhead = statistics.median(bulk_off) / statistics.median(bulk_on) - 1
+    rows[-1].met = ("yes" if overhead < 0.10 else "no") + " (%+.1f%% time)" % (overhead * 100)
+    rows.append(Row("verify (recompute the chain)", records, "s", Stat(verify), target="1M records < 5 s",
+                    met=("yes" if records >= 1000000 and statistics.median(verify) < 5 else
+                         "no" if records >= 1000000 else "n/a at this size") + " (%d chain records)" % links))
+    return rows
+
+
 def pending(args, work):
     """Listed, never estimated: until scripts/bench drives a benchmark, its row says why it is empty."""
     rows = []
@@ -444,6 +497,9 @@ def pending(args, work):
         found = present(*files)
         if found == "import_bench.sh":
             continue  # driven by import_bench()
+        if found == "chain_cost.cpp" and os.path.exists(os.path.join(
+                os.path.dirname(os.path.dirname(args.binary)), "bench", "chain_cost")):
+            continue  # driven by chain_cost()
         if found == "correlate_bench.cpp" and os.path.exists(os.path.join(
                 os.path.dirname(os.path.dirname(args.binary)), "bench", "casetrail_bench_correlate")):
             continue  # driven by correlate_bench()
@@ -515,7 +571,7 @@ def main(argv):
     rows, failed = [], False
     with tempfile.TemporaryDirectory(prefix="casetrail-bench-") as work:
         steps = [("ATT&CK import", attack_import), ("import", imports), ("import_bench", import_bench),
-                 ("correlate", correlate_bench)]
+                 ("correlate", correlate_bench), ("hash chain", chain_cost)]
         if args.callgrind:
             steps.append(("import (callgrind)", import_callgrind))
         steps.append(("pending", pending))

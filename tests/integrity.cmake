@@ -1,6 +1,7 @@
 casetrail_test(integrity test_integrity_chain.cpp test_integrity_tamper.cpp
                test_integrity_amend.cpp test_integrity_query.cpp test_integrity_reference.cpp
-               test_integrity_concurrency.cpp test_integrity_crash.cpp support/process.cpp)
+               test_integrity_concurrency.cpp test_integrity_crash.cpp
+               test_integrity_import.cpp support/process.cpp)
 # The concurrency and crash tests run the casetrail executable itself.
 add_dependencies(test_integrity casetrail)
 # Hidden [.slow] tests are not discovered; each runs as one CTest entry.
