@@ -7,7 +7,6 @@ casetrail_test(ingest
   test_ingest_format.cpp
   test_ingest_import.cpp
   test_ingest_otrf.cpp
-  test_ingest_crash.cpp
   test_ingest_native_import.cpp
   test_ingest_native_real.cpp
 )
