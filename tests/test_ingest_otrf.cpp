@@ -163,6 +163,45 @@ TEST_CASE("with --skew Security=+4h the OTRF pairs link into three executions", 
   }
 }
 
+TEST_CASE("obs list and timeline show each linked OTRF execution with its other source", "[ingest]") {
+  CASETRAIL_SHARED_FILE(file, k_file);
+  Imported imported(file, {"--skew", "Security=+4h"});
+  REQUIRE(imported.result.exit_code == 0);
+  // number -> "#other", from the JSON listing.
+  std::map<std::string, std::string> expected;
+  for (const auto& p : imported.processes()) {
+    expected[std::to_string(p.at("number").get<std::int64_t>())] =
+        "#" + std::to_string(p.at("same_execution_as").at(0).get<std::int64_t>());
+  }
+  REQUIRE(expected.size() == 6);
+  for (const std::string command : {"timeline", "obs list"}) {
+    INFO(command);
+    std::vector<std::string> args = {"--db", imported.db};
+    if (command == "timeline") {
+      args.push_back("timeline");
+    } else {
+      args.insert(args.end(), {"obs", "list"});
+    }
+    args.insert(args.end(), {"--case", "IR-1", "--kind", "process"});
+    const auto r = run_cli(args);
+    REQUIRE(r.exit_code == 0);
+    std::istringstream lines(r.out);
+    std::string header;
+    std::getline(lines, header);
+    const auto column = header.find("SAME EXECUTION AS");
+    REQUIRE(column != std::string::npos);
+    int rows = 0;
+    for (std::string line; std::getline(lines, line);) {
+      const std::string number = line.substr(0, line.find(' '));
+      std::string cell = line.substr(column);
+      cell = cell.substr(0, cell.find(' '));
+      CHECK(cell == expected.at(number));
+      ++rows;
+    }
+    CHECK(rows == 6);
+  }
+}
+
 TEST_CASE("importing the OTRF sample again adds nothing", "[ingest]") {
   CASETRAIL_SHARED_FILE(file, k_file);
   Imported imported(file);
