@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/ingest/auditd_record.hpp"
+#include "core/ingest/fingerprint.hpp"
 #include "core/ingest/native_readers.hpp"
 #include "core/time/time.hpp"
 #include "tests/support/test_support.hpp"
@@ -103,7 +104,7 @@ TEST_CASE("the OTRF dd sample with --host is one execution of /bin/dd with its e
   CHECK(obs.account_sid == std::optional<std::string>("1000"));
   CHECK(obs.source.name == "auditd EXECVE");
   CHECK(obs.source.ref == std::optional<std::string>("audit 93777"));
-  CHECK(obs.source.fingerprint->size() == 64);
+  CHECK(obs.source.fingerprint->size() == casetrail::ingest::k_fingerprint_bytes);
   CHECK(obs.raw == std::optional<std::string>(file));
   REQUIRE(obs.process);
   const auto& p = *obs.process;

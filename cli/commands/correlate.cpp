@@ -8,6 +8,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/render/table.hpp"
+#include "cli/render/techniques.hpp"
 #include "core/correlate/bursts.hpp"
 #include "core/correlate/correlation.hpp"
 #include "core/correlate/lineage.hpp"
@@ -37,21 +38,6 @@ std::string time_header(const date::time_zone* zone) {
 
 nlohmann::json time_json(time::UtcTime t, const date::time_zone* zone) {
   return zone ? nlohmann::json(time::format_in_zone(t, zone)) : nlohmann::json(nullptr);
-}
-
-// "T1059.001 [execution]" when the catalogue gave tactics, else the IDs.
-std::string techniques_cell(const std::vector<model::TechniqueRef>& techniques) {
-  std::string s;
-  for (const auto& t : techniques) {
-    if (!s.empty()) s += ",";
-    s += t.id;
-    if (!t.tactics.empty()) {
-      s += " [";
-      for (std::size_t i = 0; i < t.tactics.size(); ++i) s += (i ? "," : "") + t.tactics[i];
-      s += "]";
-    }
-  }
-  return s.empty() ? "-" : s;
 }
 
 nlohmann::json techniques_json(const std::vector<model::TechniqueRef>& techniques) {
@@ -424,13 +410,28 @@ void print_plain_timeline(const Context& ctx, const store::Database& db, const m
     ctx.out << (first ? "]\n" : "\n]\n");
     return;
   }
-  Table table({"#", time_header(zone), "KIND", "STATUS", "HOST", "ACCOUNT", "TECHNIQUES", "WHAT"});
+  // As obs list: a column for the same execution seen by two sources (Sysmon
+  // 1 and Security 4688) only when the timeline has any.
+  std::vector<std::vector<std::string>> rows;
+  bool any_links = false;
   store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
-    table.add({std::to_string(r.number), time_cell(r.observed_at, zone),
-               std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
-               printable(r.host, 40), printable(r.account.value_or("-"), 40),
-               techniques_cell(r.techniques), what_cell(r)});
+    std::string same;
+    for (auto n : r.same_execution_as) same += (same.empty() ? "#" : ",#") + std::to_string(n);
+    any_links = any_links || !same.empty();
+    rows.push_back({std::to_string(r.number), time_cell(r.observed_at, zone),
+                    std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
+                    printable(r.host, 40), printable(r.account.value_or("-"), 40),
+                    techniques_cell(r.techniques), same.empty() ? "-" : same, what_cell(r)});
   });
+  std::vector<std::string> headers = {"#",    time_header(zone), "KIND",       "STATUS",
+                                      "HOST", "ACCOUNT",         "TECHNIQUES", "SAME EXECUTION AS",
+                                      "WHAT"};
+  if (!any_links) headers.erase(headers.begin() + 7);
+  Table table(headers);
+  for (auto& row : rows) {
+    if (!any_links) row.erase(row.begin() + 7);
+    table.add(std::move(row));
+  }
   table.print(ctx.out);
 }
 

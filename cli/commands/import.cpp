@@ -194,7 +194,9 @@ std::string map_help() {
 void setup_import_command(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ImportOptions>();
   auto* cmd = app.add_subcommand(
-      "import", "Import telemetry files (ECS, flat Windows event JSON, CSV, ...) into a case");
+      "import",
+      "Import telemetry files (.evtx, Windows event XML, auditd, flat Windows event JSON, ECS, "
+      "CSV) into a case");
   auto& r = opts->request;
   cmd->add_option("--case", opts->case_key, "Case key (default: CASETRAIL_CASE)");
   cmd->add_option("files", r.files, "Files to import")->required();

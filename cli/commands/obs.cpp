@@ -6,6 +6,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/render/table.hpp"
+#include "cli/render/techniques.hpp"
 #include "core/attack/platform.hpp"
 #include "core/error.hpp"
 #include "core/export/observation_json.hpp"
@@ -41,30 +42,6 @@ void filter_options(CLI::App* cmd, evidence::FilterInput& f) {
 
 std::string time_cell(time::UtcTime t, const date::time_zone* zone) {
   return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
-}
-
-// "T1059.001 PowerShell [execution]" when the catalogue knows it, else the ID.
-std::string technique_text(const model::TechniqueRef& t) {
-  std::string text = t.id;
-  if (t.name) text += " " + *t.name;
-  if (!t.tactics.empty()) {
-    text += " [";
-    for (std::size_t i = 0; i < t.tactics.size(); ++i) text += (i ? ", " : "") + t.tactics[i];
-    text += "]";
-  }
-  return text;
-}
-
-std::string techniques_cell(const model::ObservationRecord& r) {
-  // Bare IDs read well with commas; names and tactic lists need a stronger break.
-  const bool named = std::any_of(r.techniques.begin(), r.techniques.end(),
-                                 [](const model::TechniqueRef& t) { return t.name.has_value(); });
-  std::string s;
-  for (const auto& t : r.techniques) {
-    if (!s.empty()) s += named ? "; " : ",";
-    s += technique_text(t);
-  }
-  return s.empty() ? "-" : s;
 }
 
 std::string summary_cell(const model::ObservationRecord& r) {
@@ -224,7 +201,7 @@ void setup_obs_commands(CLI::App& app, Context& ctx) {
       any_links = any_links || !same.empty();
       rows.push_back({std::to_string(r.number), time_cell(r.observed_at, zone),
                       std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
-                      r.host, printable(r.account.value_or("-"), 40), techniques_cell(r),
+                      r.host, printable(r.account.value_or("-"), 40), techniques_cell(r.techniques),
                       summary_cell(r), same.empty() ? "-" : same});
     });
     std::vector<std::string> headers = {"#", zone ? "TIME (" + std::string(zone->name()) + ")" : "TIME (UTC)",

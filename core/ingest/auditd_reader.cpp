@@ -35,6 +35,7 @@
 
 #include "core/error.hpp"
 #include "core/ingest/auditd_record.hpp"
+#include "core/ingest/fingerprint.hpp"
 #include "core/ingest/native_readers.hpp"
 #include "core/util/encoding.hpp"
 
@@ -379,9 +380,16 @@ private:
     obs.host_platform = "linux";
     obs.source.ref = "audit " + std::to_string(first.serial);
     // The event's identity (host, stamp, serial) and its content: the same
-    // event in an overlapping export has the same fingerprint.
-    obs.source.fingerprint = util::sha256_hex("auditd\n" + *host + "\n" + first.timestamp + ":" +
-                                              std::to_string(first.serial) + "\n" + item.raw);
+    // event in an overlapping export has the same fingerprint. The serial
+    // numbers the event, so it is a 16-byte Digest like every other
+    // numbered record's (fingerprint.hpp).
+    obs.source.fingerprint = Digest()
+                                 .add("auditd")
+                                 .add(*host)
+                                 .add(first.timestamp)
+                                 .add(static_cast<std::int64_t>(first.serial))
+                                 .add(item.raw)
+                                 .finish();
     obs.raw = item.raw;
     item.type = ReadItem::Type::observation;
     item.observation = std::move(obs);

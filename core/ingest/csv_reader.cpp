@@ -297,10 +297,12 @@ private:
       model::NewObservation o;
       const auto time_text = get("time");
       if (!time_text) throw Reject{"column " + quote(column_of("time")) + " is empty"};
-      auto t = parse_event_time(*time_text, ZonelessTime::source_tz, m_options.source_tz);
+      std::string cut;
+      auto t = parse_event_time(*time_text, ZonelessTime::source_tz, m_options.source_tz, &cut);
       if (!t) throw Reject{"invalid time " + quote(*time_text) + ": " + t.error()};
       o.observed = std::move(*t);
       o.time_source = "CSV " + column_of("time");
+      add_precision_note(o.attrs, column_of("time"), *time_text, cut);
       auto host = get("host");
       if (!host) host = m_options.host;
       if (!host || !model::canonical_host(*host)) throw Reject{"no host: map a host column or give --host"};

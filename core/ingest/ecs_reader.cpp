@@ -389,10 +389,12 @@ Mapped map_ecs(const EcsFields& f, const ReaderOptions& options) {
 
     const auto ts = f.first(s_timestamp);
     if (!ts) throw Reject{"missing @timestamp"};
-    auto t = parse_event_time(*ts, ZonelessTime::source_tz, options.source_tz);
+    std::string cut;
+    auto t = parse_event_time(*ts, ZonelessTime::source_tz, options.source_tz, &cut);
     if (!t) throw Reject{"invalid @timestamp " + quote(*ts) + ": " + t.error()};
     o.observed = std::move(*t);
     o.time_source = "@timestamp";
+    add_precision_note(o.attrs, "@timestamp", *ts, cut);
 
     o.account = join_account(f.first(s_user_domain).value_or(""), f.first(s_user_name).value_or(""));
     o.account_sid = f.first(s_user_id);
@@ -623,17 +625,22 @@ private:
     while (c == ' ' || c == '\t' || c == '\n' || c == '\r') c = get();
     return c;
   }
+  // The whole file counts as consumed once the array ends (or cannot go on).
+  void consume_rest() {
+    if (std::fseek(m_file, 0, SEEK_END) == 0) {
+      const long end = std::ftell(m_file);
+      if (end >= 0) m_consumed = static_cast<std::uint64_t>(end);
+    }
+  }
   Status finish() {
     m_done = true;
+    consume_rest();
     return Status::end;
   }
   // The rest of the file cannot be split: one malformed record, then the end.
   Status fail(std::string& out, int c) {
     m_done = true;
-    // The rest of the file is this one malformed record: consumed, so that
-    // progress reaches the end.
-    while (get() != EOF) {
-    }
+    consume_rest();
     if (c == EOF && out.empty()) {
       out = "unexpected end of the file inside the array";
     } else {
@@ -685,16 +692,14 @@ public:
         throw Error(ErrorCode::io, "cannot read " + quote(options.display_path, 200));
       }
       m_whole = std::move(loaded).value_unsafe();
-      if (auto e = m_outer.iterate_many(m_whole, std::max<std::size_t>(m_whole.size(), 1 << 20))
-                       .get(m_stream)) {
-        m_stream_error = e;
-      } else {
-        m_stream_it = m_stream.begin();
-      }
     }
   }
 
   std::optional<ReadItem> next() override {
+    if (m_in_hits) {
+      if (auto item = next_hit()) return item;
+      m_in_hits = false;
+    }
     switch (m_mode) {
       case Mode::lines: return next_line();
       case Mode::array: return next_element();
@@ -722,6 +727,19 @@ private:
         return item;
       }
       if (m_buffer.find_first_not_of(" \t\r") == std::string::npos) continue;
+      // A search response on one line (as curl prints it) gives its hits.
+      if (m_buffer.find("\"hits\"") != std::string::npos) {
+        m_document = std::move(m_buffer);
+        m_buffer = {};
+        if (enter_hits(m_document.data(), m_document.size(), m_document.capacity())) {
+          m_hits_place = item.place + " hit ";
+          m_in_hits = true;
+          if (auto hit = next_hit()) return hit;
+          m_in_hits = false;
+          continue;
+        }
+        m_buffer = std::move(m_document);
+      }
       record(item, std::nullopt);
       return item;
     }
@@ -747,69 +765,45 @@ private:
     return item;
   }
 
-  // Whole-file mode: documents one after another; a search response gives
-  // its hits one by one.
+  // Whole-file mode: one document, or a search response whose hits are
+  // given one by one. (Several documents one after another, each over many
+  // lines, are not read: the file is then one malformed record.)
   std::optional<ReadItem> next_document() {
-    for (;;) {
-      if (m_in_hits) {
-        if (auto item = next_hit()) return item;
-        m_in_hits = false;
-        continue;
-      }
-      if (m_stream_error || !(m_stream_it != m_stream.end())) {
-        if (m_stream_error && !m_stream_error_reported) {
-          m_stream_error_reported = true;
-          ReadItem item;
-          item.type = ReadItem::Type::rejected;
-          item.place = m_options.display_path + " document 1";
-          item.reason = json::reason(m_stream_error);
-          m_whole_consumed = m_whole.size();
-          return item;
-        }
-        m_whole_consumed = m_whole.size();
-        return std::nullopt;
-      }
-      ++m_document_index;
-      simdjson::ondemand::document_reference doc;
-      std::string_view raw;
-      auto error = (*m_stream_it).get(doc);
-      if (!error) error = doc.raw_json().get(raw);
-      m_whole_consumed = m_stream_it.current_index() + raw.size();
-      ReadItem item;
-      item.place = m_options.display_path + " document " + std::to_string(m_document_index);
-      if (error) {
-        // The stream cannot go on past a broken document.
-        item.type = ReadItem::Type::rejected;
-        item.reason = json::reason(error);
-        // What is left of the file from this document on: simdjson's
-        // iterator::source() is not safe to call on a document that failed
-        // (its structural index may be gone, as a fuzzer found).
-        const std::size_t from = std::min(m_stream_it.current_index(), m_whole.size());
-        item.raw = std::string(m_whole.data() + from, m_whole.size() - from);
-        m_stream_error = error;
-        m_stream_error_reported = true;
-        return item;
-      }
-      ++m_stream_it;
-      m_document.assign(raw);
-      m_document.reserve(m_document.size() + simdjson::SIMDJSON_PADDING);
-      if (enter_hits()) {
-        m_in_hits = true;
-        continue;
-      }
-      m_buffer = m_document;
-      m_buffer.reserve(m_buffer.size() + simdjson::SIMDJSON_PADDING);
-      record(item, std::nullopt);
+    if (m_whole_done) {
+      m_whole_consumed = m_whole.size();
+      return std::nullopt;
+    }
+    m_whole_done = true;
+    if (enter_hits(m_whole.data(), m_whole.size(), m_whole.size() + simdjson::SIMDJSON_PADDING)) {
+      m_hits_place = m_options.display_path + " hit ";
+      m_in_hits = true;
+      if (auto hit = next_hit()) return hit;
+      m_in_hits = false;
+      m_whole_consumed = m_whole.size();
+      return std::nullopt;
+    }
+    ReadItem item;
+    item.place = m_options.display_path + " document 1";
+    std::string_view text(m_whole.data(), m_whole.size());
+    const auto first = text.find_first_not_of(" \t\r\n");
+    const auto last = text.find_last_not_of(" \t\r\n");
+    m_whole_consumed = m_whole.size();
+    if (first == std::string_view::npos) return std::nullopt;
+    if (last - first + 1 > k_max_record_bytes) {
+      item.type = ReadItem::Type::rejected;
+      item.reason = "record longer than 64 MiB (not copied to --rejects)";
       return item;
     }
+    m_buffer.assign(text.substr(first, last - first + 1));
+    m_buffer.reserve(m_buffer.size() + simdjson::SIMDJSON_PADDING);
+    record(item, std::nullopt);
+    return item;
   }
 
-  // Whether m_document is a search response; positions on its hits.
-  bool enter_hits() {
-    if (m_middle.iterate(m_document.data(), m_document.size(), m_document.capacity())
-            .get(m_middle_doc)) {
-      return false;
-    }
+  // Whether the text (which must stay unchanged while its hits are read) is
+  // a search response; positions on its hits.
+  bool enter_hits(const char* data, std::size_t size, std::size_t capacity) {
+    if (m_middle.iterate(data, size, capacity).get(m_middle_doc)) return false;
     simdjson::ondemand::object root;
     if (m_middle_doc.get_object().get(root)) return false;
     simdjson::ondemand::object hits;
@@ -826,7 +820,7 @@ private:
     if (m_hit == m_hits_end) return std::nullopt;
     ++m_hit_index;
     ReadItem item;
-    item.place = m_options.display_path + " hit " + std::to_string(m_hit_index);
+    item.place = m_hits_place + std::to_string(m_hit_index);
     simdjson::ondemand::object hit;
     auto error = (*m_hit).get_object().get(hit);
     std::optional<std::string> id;
@@ -946,14 +940,10 @@ private:
   std::optional<LineReader> m_lines;
   std::optional<ArraySplitter> m_array;
   simdjson::padded_string m_whole;
-  simdjson::ondemand::parser m_outer;
-  simdjson::ondemand::document_stream m_stream;
-  simdjson::ondemand::document_stream::iterator m_stream_it;
-  simdjson::error_code m_stream_error = simdjson::SUCCESS;
-  bool m_stream_error_reported = false;
-  std::uint64_t m_document_index = 0;
+  bool m_whole_done = false;
   std::uint64_t m_whole_consumed = 0;
-  std::string m_document;
+  std::string m_document;  // a one-line search response whose hits are being read
+  std::string m_hits_place;  // "file.json hit ", "file.ndjson:3 hit "
   simdjson::ondemand::parser m_middle;
   simdjson::ondemand::document m_middle_doc;
   bool m_in_hits = false;

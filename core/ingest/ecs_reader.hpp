@@ -5,9 +5,10 @@
 // - a JSON array of documents (streamed element by element);
 // - an Elasticsearch search response, hits.hits[]._source
 //   (https://www.elastic.co/guide/en/elasticsearch/reference/current/search-search.html#search-api-response-body),
-//   or any other document spread over several lines: such a file is read
-//   whole (a search response is bounded by the search's page size, 10,000
-//   hits by default), documents one after the other.
+//   or one document spread over several lines: such a file is read whole (a
+//   search response is bounded by the search's page size, 10,000 hits by
+//   default). Several multi-line documents one after another are not read:
+//   write them one per line (NDJSON) or as an array.
 //
 // Kinds: process start (event.category process, event.type start), logon
 // (authentication), network, DNS (dns.question.name), file creation,

@@ -56,10 +56,14 @@ std::optional<std::string> join_account(std::string_view domain, std::string_vie
 }
 
 Result<time::ParsedTime> parse_event_time(std::string_view text, ZonelessTime zoneless,
-                                          const date::time_zone* source_tz) {
-  // Fraction digits beyond microseconds: cut them for parsing only.
+                                          const date::time_zone* source_tz,
+                                          std::string* cut_digits) {
+  if (cut_digits != nullptr) cut_digits->clear();
+  // Fraction digits beyond microseconds: cut them for parsing only (the
+  // time parser refuses to drop non-zero digits on its own).
   std::string cut;
   std::string_view to_parse = text;
+  std::string_view dropped;
   if (const auto dot = text.find_first_of(".,", 17); dot != std::string_view::npos && dot < 21) {
     std::size_t end = dot + 1;
     while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
@@ -67,6 +71,7 @@ Result<time::ParsedTime> parse_event_time(std::string_view text, ZonelessTime zo
       cut.assign(text.substr(0, dot + 7));
       cut.append(text.substr(end));
       to_parse = cut;
+      dropped = text.substr(dot + 7, end - dot - 7);
     }
   }
   auto parsed = time::parse_time(to_parse);
@@ -83,7 +88,25 @@ Result<time::ParsedTime> parse_event_time(std::string_view text, ZonelessTime zo
   }
   if (!parsed) return parsed;
   parsed->original = std::string(text);
+  if (cut_digits != nullptr && dropped.find_first_not_of('0') != std::string_view::npos) {
+    cut_digits->assign(dropped);
+  }
   return parsed;
+}
+
+void add_precision_note(std::vector<std::pair<std::string, std::string>>& attrs,
+                        std::string_view field, std::string_view text,
+                        const std::string& cut_digits) {
+  if (cut_digits.empty()) return;
+  std::string note(field);
+  note += ' ';
+  note += text;
+  note += " has ";
+  note += std::to_string(6 + cut_digits.size());
+  note += " fraction digits; kept to microseconds, digits \"";
+  note += cut_digits;
+  note += "\" cut";
+  attrs.emplace_back("time_precision_reduced", std::move(note));
 }
 
 std::vector<std::string> rule_name_techniques(std::string_view rule_name) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -39,12 +40,24 @@ enum class ZonelessTime {
 
 // Parses an event time as its source wrote it: ISO 8601 with Z or an offset
 // (a space for T accepted), or without a zone per `zoneless`. Windows writes
-// 100 ns ticks (".8560000", ".9960384"); casetrail keeps microseconds, so
-// digits beyond the sixth are dropped from the instant while the text as
-// written stays in `original`. Returns the reason otherwise, e.g.
+// 100 ns ticks (".8560000", ".9960384"), ECS pipelines nanoseconds;
+// casetrail keeps microseconds, so digits beyond the sixth are cut from the
+// instant (truncated, never rounded) while the text as written stays in
+// `original`. When a cut digit is not zero the time lost precision: the cut
+// digits ("4" for ".9960384") go to `*cut_digits` when it is given (else it
+// is left empty), for the caller to record beside the observation
+// (add_precision_note). Returns the reason otherwise, e.g.
 // "no zone in the time: give --source-tz ZONE".
 Result<time::ParsedTime> parse_event_time(std::string_view text, ZonelessTime zoneless,
-                                          const date::time_zone* source_tz);
+                                          const date::time_zone* source_tz,
+                                          std::string* cut_digits = nullptr);
+
+// The attribute that records a time truncated to microseconds:
+// time_precision_reduced = "<field> <text> has <n> fraction digits; kept to
+// microseconds, digits \"<cut>\" cut". Does nothing when `cut_digits` is empty.
+void add_precision_note(std::vector<std::pair<std::string, std::string>>& attrs,
+                        std::string_view field, std::string_view text,
+                        const std::string& cut_digits);
 
 // Technique IDs in a Sysmon RuleName such as
 // "technique_id=T1059.001,technique_name=PowerShell" (sysmon-modular's form;

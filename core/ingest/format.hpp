@@ -32,12 +32,11 @@ const std::vector<Format>& formats();
 const Format* find_format(std::string_view name);
 
 // Detects the format of the file at `path` by its content. Throws
-// Error(io) when it cannot be read, Error(invalid_input) when no format
-// matches ("cannot tell the format of FILE: give --format ...") or when the
-// content is that of a format this build has no reader for.
+// Error(io) when it cannot be read, Error(invalid_input) when it is empty or
+// no format matches ("cannot tell the format of FILE: give --format ...").
 const Format& detect_format(const std::string& path, const std::string& display_path);
 
-// Content signatures, also for formats whose readers live elsewhere.
+// Content signatures of the native formats (native_readers.hpp).
 bool looks_like_evtx(std::string_view head);    // "ElfFile\0"
 bool looks_like_xml(std::string_view head);     // '<' first (after a BOM / spaces)
 bool looks_like_auditd(std::string_view head);  // "type=... msg=audit("

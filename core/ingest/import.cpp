@@ -114,6 +114,18 @@ Skew* skew_for(std::vector<Skew>& skews, const std::string& source) {
   return by_family;
 }
 
+// Whether a reader's place already names the event's record: the .evtx
+// reader's places are "<file> record <EventRecordID>"; line-based ones
+// ("<file>:12") do not, and get the EventRecordID appended.
+bool names_record(const std::string& place, std::int64_t record_id) {
+  if (place.find("EventRecordID") != std::string::npos) return true;
+  const std::string record = " record " + std::to_string(record_id);
+  const auto at = place.find(record);
+  if (at == std::string::npos) return false;
+  const auto end = at + record.size();
+  return end == place.size() || place[end] == ' ';
+}
+
 std::set<model::Kind> parse_kinds(const std::optional<std::string>& given) {
   const std::set<model::Kind> all = {model::Kind::process,  model::Kind::logon,
                                      model::Kind::network,  model::Kind::file,
@@ -167,7 +179,10 @@ std::vector<std::pair<std::string, std::string>> parse_maps(const std::vector<st
 // Checks technique IDs that come with records, once per distinct ID.
 class TechniqueCache {
 public:
-  explicit TechniqueCache(const store::Database& db) : m_db(db) {}
+  // `general` receives the checker's own warnings (no catalogue, deprecated
+  // IDs), which concern the whole import rather than one file.
+  TechniqueCache(const store::Database& db, std::set<std::string>& general)
+      : m_db(db), m_general(general) {}
 
   // The checked ID, or nullopt (with a warning) when the catalogue refuses it.
   std::optional<std::string> check(const std::string& id, const std::string& source,
@@ -180,7 +195,7 @@ public:
         auto result = attack::check_techniques(m_db, "technique", {id});
         entry.id = result.ids.at(0);
         entry.release = result.release;
-        for (const auto& w : result.warnings) warnings.insert(w);
+        for (const auto& w : result.warnings) m_general.insert(w);
       } catch (const Error& e) {
         entry.reason = e.what();
       }
@@ -202,6 +217,7 @@ private:
     std::string reason;
   };
   const store::Database& m_db;
+  std::set<std::string>& m_general;
   std::unordered_map<std::string, Entry> m_checked;
 };
 
@@ -402,7 +418,7 @@ private:
           return reject(item, reader);
         }
         const WindowsEvent& event = *item.windows_event;
-        if (event.record_id && item.place.find("EventRecordID") == std::string::npos) {
+        if (event.record_id && !names_record(item.place, *event.record_id)) {
           item.place += " (EventRecordID " + std::to_string(*event.record_id) + ")";
         }
         mapped.observation.source.fingerprint =
@@ -582,7 +598,7 @@ ImportSummary import_files(const store::Database& db, const ImportRequest& reque
     warnings.insert("case " + c.key + " is closed: records imported all the same");
   }
   RejectsFile rejects(request.rejects);
-  TechniqueCache techniques(db);
+  TechniqueCache techniques(db, warnings);
   store::prepare_bulk_import(db);
 
   for (const std::string& path : request.files) {

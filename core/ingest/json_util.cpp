@@ -16,6 +16,7 @@ std::string reason(simdjson::error_code error) {
     case simdjson::EMPTY: return "empty record";
     case simdjson::INCORRECT_TYPE: return "not a JSON object";
     case simdjson::CAPACITY: return "record too large for the JSON parser";
+    case simdjson::TRAILING_CONTENT: return "malformed JSON: text after the object";
     default: return "malformed JSON";
   }
 }

@@ -25,6 +25,8 @@ namespace casetrail::ingest {
 // correlation and export read one shape whatever the source:
 // - the acting process of any kind goes in NewObservation::process (image,
 //   pid, guid; for kind process also the command line and parent fields);
+// - a Windows process GUID ("{365abb72-516b-5cd8-0000-001087e41600}") is
+//   written in lower case, whatever case the container rendered it in;
 // - a logon id (lower-case hex "0xc61d9") goes in process->logon_id: for a
 //   process, the session it runs in; for kind logon, the session it opened
 //   (TargetLogonId) - process->image/pid are then the requesting process;
@@ -43,7 +45,9 @@ namespace casetrail::ingest {
 //   image_load: image_loaded, signed, signature, hashes; also signature_status
 //   process:    auid, uid, tty, session (auditd), rule_name (Sysmon); also
 //               original_file_name (Sysmon), token_elevation_type (4688)
-//   any kind:   rule_name (Sysmon RuleName, when not "-")
+//   any kind:   rule_name (Sysmon RuleName, when not "-");
+//               time_precision_reduced (the time was written with non-zero
+//               digits beyond microseconds, which were cut: fields.hpp)
 
 // What a reader may need beyond the file.
 struct ReaderOptions {
@@ -85,9 +89,9 @@ struct ReadItem {
   std::optional<model::NewObservation> observation;
   std::string skipped_source;  // for skipped: "Security 5158", "auditd CRED_DISP"
   std::string reason;          // for rejected
-  // For an observation read from casetrail's own export: its source place
-  // and raw record are those of the original evidence (kept as exported),
-  // not this file's line.
+  // For observation: it carries its own raw record and source reference
+  // (casetrail's own csv, jsonl or ECS export: the original ones), which the
+  // import keeps instead of this item's raw and place.
   bool keeps_provenance = false;
 };
 

@@ -54,6 +54,32 @@ std::optional<std::string> logon_id_field(const WindowsEvent& e, std::string_vie
   return *id;
 }
 
+// A process GUID in its canonical text: Sysmon's {xxxxxxxx-xxxx-xxxx-xxxx-
+// xxxxxxxxxxxx} in lower case. The same GUID reaches us in upper case from
+// libevtx's rendering of an .evtx and in lower case from Windows' own XML and
+// the JSON pipelines; GUIDs are case-insensitive on input and written in
+// lower case (RFC 4122, section 3), so lineage matches whatever the
+// container. Anything that is not a braced GUID stays as written; the raw
+// record keeps the text as the source wrote it.
+std::optional<std::string> guid_field(const WindowsEvent& e, std::string_view name) {
+  auto v = value(e, name);
+  if (!v) return v;
+  static constexpr std::string_view shape = "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}";
+  if (v->size() != shape.size()) return v;
+  std::string lower = *v;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const char c = lower[i];
+    if (shape[i] != 'x') {
+      if (c != shape[i]) return v;
+    } else if (c >= 'A' && c <= 'F') {
+      lower[i] = static_cast<char>(c - 'A' + 'a');
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return v;
+    }
+  }
+  return lower;
+}
+
 void attr(model::NewObservation& o, const char* key, const std::optional<std::string>& v) {
   if (v) o.attrs.emplace_back(key, *v);
 }
@@ -118,20 +144,26 @@ std::optional<Kind> kind_of(Family family, int id) {
 // zone marker) where it has one, else System/TimeCreated/@SystemTime.
 void set_time(model::NewObservation& o, const WindowsEvent& e, Family family,
               const MapOptions& options) {
+  std::string cut;
   if (family == Family::sysmon) {
     if (auto utc = value(e, "UtcTime")) {
-      auto t = parse_event_time(*utc, ZonelessTime::utc, nullptr);
+      auto t = parse_event_time(*utc, ZonelessTime::utc, nullptr, &cut);
       if (!t) throw Reject{"invalid UtcTime " + quote(*utc) + ": " + t.error()};
       o.observed = std::move(*t);
       o.time_source = "Sysmon UtcTime";
+      add_precision_note(o.attrs, "UtcTime", *utc, cut);
       return;
     }
   }
+  // SystemTime is FILETIME, 100 ns ticks: .evtx and XML write 7 fraction
+  // digits ("2019-05-12T17:01:50.7810152Z"). The instant keeps microseconds
+  // and the attributes say that the seventh digit was cut.
   if (!e.system_time || e.system_time->empty()) throw Reject{"missing TimeCreated"};
-  auto t = parse_event_time(*e.system_time, ZonelessTime::source_tz, options.source_tz);
+  auto t = parse_event_time(*e.system_time, ZonelessTime::source_tz, options.source_tz, &cut);
   if (!t) throw Reject{"invalid TimeCreated " + quote(*e.system_time) + ": " + t.error()};
   o.observed = std::move(*t);
   o.time_source = "TimeCreated";
+  add_precision_note(o.attrs, "TimeCreated", *e.system_time, cut);
 }
 
 // The acting process of a Sysmon event other than 1.
@@ -139,7 +171,7 @@ model::ProcessDetails sysmon_actor(const WindowsEvent& e) {
   model::ProcessDetails p;
   p.image = value(e, "Image");
   p.pid = pid_field(e, "ProcessId");
-  p.guid = value(e, "ProcessGuid");
+  p.guid = guid_field(e, "ProcessGuid");
   p.user = value(e, "User");
   return p;
 }
@@ -158,11 +190,11 @@ void map_sysmon(model::NewObservation& o, const WindowsEvent& e, int id) {
       }
       p.pid = pid_field(e, "ProcessId");
       if (!p.pid) throw Reject{"missing ProcessId"};
-      p.guid = value(e, "ProcessGuid");
+      p.guid = guid_field(e, "ProcessGuid");
       p.parent_image = value(e, "ParentImage");
       p.parent_command_line = exact(e, "ParentCommandLine");
       p.parent_pid = pid_field(e, "ParentProcessId");
-      p.parent_guid = value(e, "ParentProcessGuid");
+      p.parent_guid = guid_field(e, "ParentProcessGuid");
       p.cwd = value(e, "CurrentDirectory");
       p.logon_id = logon_id_field(e, "LogonId");
       p.integrity_level = value(e, "IntegrityLevel");

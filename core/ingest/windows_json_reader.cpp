@@ -160,10 +160,11 @@ bool looks_like_windows_json(std::string_view head) {
   if (start == std::string_view::npos || head[start] != '{') return false;
   // The first record (up to its line end, or all of the head).
   std::string_view first = head.substr(start, head.find('\n', start) - start);
-  const bool has_id = first.find("\"EventID\"") != std::string_view::npos;
-  const bool has_channel = first.find("\"Channel\"") != std::string_view::npos ||
-                           first.find("\"SourceName\"") != std::string_view::npos;
-  return has_id && has_channel;
+  // Either key is enough: the head may end inside a long first record (a
+  // 10 MB command line) before the other one. ECS writes neither at top
+  // level (Winlogbeat has winlog.channel and event.code).
+  return first.find("\"EventID\"") != std::string_view::npos ||
+         first.find("\"Channel\"") != std::string_view::npos;
 }
 
 }  // namespace casetrail::ingest

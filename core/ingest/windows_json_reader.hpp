@@ -20,7 +20,7 @@ std::unique_ptr<RecordReader> make_windows_json_reader(const std::string& path,
                                                        const ReaderOptions& options);
 
 // Content sniffing for format detection: the first object of `head` (the
-// start of the file) has EventID and Channel (or SourceName) at top level.
+// start of the file) has EventID or Channel at top level.
 bool looks_like_windows_json(std::string_view head);
 
 }  // namespace casetrail::ingest

@@ -457,15 +457,20 @@ const TechniqueDescriber::Entry& TechniqueDescriber::lookup(const std::string& i
 }
 
 void TechniqueDescriber::describe(model::ObservationRecord& record) {
+  describe(record.techniques, record.host_platform);
+}
+
+void TechniqueDescriber::describe(std::vector<model::TechniqueRef>& techniques,
+                                  const std::optional<std::string>& host_platform) {
   if (!m_has_catalogue) return;
-  for (model::TechniqueRef& t : record.techniques) {
+  for (model::TechniqueRef& t : techniques) {
     const Entry& e = lookup(t.id);
     if (!e.known) continue;
     t.name = e.name;
     t.tactics = e.tactics;
     t.platforms = e.platforms;
     t.outside_host_platform =
-        record.host_platform && !attack::platform_listed(e.platforms, *record.host_platform);
+        host_platform && !attack::platform_listed(e.platforms, *host_platform);
   }
 }
 

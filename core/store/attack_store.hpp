@@ -70,6 +70,10 @@ class TechniqueDescriber {
  public:
   explicit TechniqueDescriber(const Database& db);
   void describe(model::ObservationRecord& record);
+  // The same for techniques read without their record (correlation rows),
+  // on a host of platform `host_platform` (nullopt: unknown, never outside).
+  void describe(std::vector<model::TechniqueRef>& techniques,
+                const std::optional<std::string>& host_platform);
 
  private:
   struct Entry {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/store/attack_store.hpp"
 #include "core/store/statement_util.hpp"
 
 namespace casetrail::store {
@@ -123,7 +124,7 @@ constexpr const char* observations_by_id =
     "SELECT o.id, o.number, o.kind, o.observed_at, h.canonical, a.canonical, o.source, o.note, "
     "o.attrs, st.status, p.observation_id, p.image, p.command_line, p.pid, p.guid, p.logon_id, "
     "(SELECT group_concat(technique_id, ' ') FROM observation_technique ot "
-    "WHERE ot.observation_id = o.id) "
+    "WHERE ot.observation_id = o.id), h.platform "
     "FROM observation o JOIN host h ON h.id = o.host_id "
     "LEFT JOIN account a ON a.id = o.account_id "
     "LEFT JOIN observation_state st ON st.observation_id = o.id "
@@ -259,6 +260,7 @@ model::ObservationRecord read_record(SQLite::Statement& s) {
     r.process = std::move(p);
   }
   r.techniques = split_techniques(optional_text(s, 16));
+  r.host_platform = optional_text(s, 17);
   return r;
 }
 
@@ -573,7 +575,13 @@ std::vector<model::ObservationRecord> observations_by_id(const Database& db, std
     SQLite::Statement s(c, sql::observations_by_id);
     s.bind(1, id_array(ids));
     s.bind(2, static_cast<std::int64_t>(case_id));
-    while (s.executeStep()) records.push_back(read_record(s));
+    // Technique names and tactics from the catalogue, as every other read
+    // of observations gives them (one lookup per distinct technique).
+    TechniqueDescriber describer(db);
+    while (s.executeStep()) {
+      records.push_back(read_record(s));
+      describer.describe(records.back());
+    }
     return records;
   });
 }
@@ -636,6 +644,7 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
       s.bind(":technique", *filter.technique);
       s.bind(":technique_sub", *filter.technique + ".*");
     }
+    TechniqueDescriber describer(db);
     EventRow row;
     while (s.executeStep()) {
       row.observed_at = from_us(s.getColumn(1).getInt64());
@@ -646,6 +655,7 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
       row.host = s.getColumn(5).getString();
       row.account = optional_text(s, 6);
       row.techniques = split_techniques(optional_text(s, 7));
+      describer.describe(row.techniques, std::nullopt);
       visit(row);
       ++visited;
     }

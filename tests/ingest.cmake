@@ -1,0 +1,12 @@
+casetrail_test(ingest
+  test_ingest_fields.cpp
+  test_ingest_windows_mapper.cpp
+  test_ingest_windows_json.cpp
+  test_ingest_ecs.cpp
+  test_ingest_csv.cpp
+  test_ingest_format.cpp
+  test_ingest_import.cpp
+  test_ingest_otrf.cpp
+  test_ingest_native_import.cpp
+  test_ingest_native_real.cpp
+)
