@@ -79,7 +79,12 @@ TEST_CASE("spreadsheet formula neutralisation is reversible for every cell", "[i
 }
 
 TEST_CASE("the column list is casetrail's CSV header, in one place", "[ingest]") {
-  CHECK(csv::k_columns.size() == 45);
+  CHECK(csv::k_columns.size() == 50);
+  CHECK(csv::k_imported_columns == 45);
+  // The 45-column header of earlier exports (without the context columns at
+  // the end) is still casetrail's own.
+  CHECK(csv::is_casetrail_header(
+      std::vector<std::string>(csv::k_columns.begin(), csv::k_columns.begin() + 45)));
   CHECK(csv::k_columns.front() == "number");
   CHECK(csv::column_index("command_line") + 1 == csv::column_index("command_line_base64"));
   CHECK(csv::column_index("raw") + 1 == csv::column_index("raw_base64"));

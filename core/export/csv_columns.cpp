@@ -290,7 +290,7 @@ void fill_values(const model::ObservationRecord& r, const ValueContext& context,
 }
 
 bool is_casetrail_header(const std::vector<std::string>& header) {
-  if (header.size() != k_columns.size()) return false;
+  if (header.size() != k_columns.size() && header.size() != k_imported_columns) return false;
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] != k_columns[i]) return false;
   }
@@ -298,13 +298,14 @@ bool is_casetrail_header(const std::vector<std::string>& header) {
 }
 
 Result<model::NewObservation> observation_from_cells(const std::vector<std::string>& raw_cells) {
-  if (raw_cells.size() != k_columns.size()) {
+  if (raw_cells.size() != k_columns.size() && raw_cells.size() != k_imported_columns) {
     return unexpected("expected " + std::to_string(k_columns.size()) + " fields, found " +
                       std::to_string(raw_cells.size()));
   }
   std::vector<std::optional<std::string>> c;
-  c.reserve(raw_cells.size());
+  c.reserve(k_columns.size());
   for (const auto& cell : raw_cells) c.push_back(decode_cell(cell));
+  c.resize(k_columns.size());  // the context columns of a 45-column file: absent
   auto get = [&](std::string_view name) -> const std::optional<std::string>& {
     return c[column_index(name)];
   };

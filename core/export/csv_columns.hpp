@@ -96,6 +96,12 @@ inline constexpr std::array<std::string_view, 50> k_columns = {
     "history",           // every status, note, tag or technique change, oldest first (JSON array)
 };
 
+// The columns up to raw_base64: everything the import reads. The context
+// columns after them were added later; a file with only these columns (an
+// export of an earlier build) is still casetrail's own CSV.
+inline constexpr std::size_t k_imported_columns = 45;
+static_assert(k_columns[k_imported_columns - 1] == "raw_base64");
+
 // The index of a column by name; k_columns.size() when unknown.
 constexpr std::size_t column_index(std::string_view name) {
   for (std::size_t i = 0; i < k_columns.size(); ++i) {
@@ -142,11 +148,12 @@ std::string history_text(const std::vector<model::AuditEntry>* history);
 // twice, or into the case it came from, adds nothing.
 std::string exported_identity(const std::string& uuid);
 
-// True when `header` (the fields of the first line) is exactly k_columns.
+// True when `header` (the fields of the first line) is exactly k_columns, or
+// its first k_imported_columns.
 bool is_casetrail_header(const std::vector<std::string>& header);
 
 // Reads one data row (already split into decoded-quoting fields, one per
-// column) back into an observation. The fingerprint is the exported one when
+// column of either header) back into an observation. The fingerprint is the exported one when
 // present, else derived from the exported uuid, so that importing the same
 // export twice, or into the case it came from, adds nothing. Returns the
 // observation or the reason the row is invalid ("column pid: expected an
