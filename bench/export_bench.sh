@@ -13,11 +13,18 @@
 #
 # Usage: bench/export_bench.sh [N...]          (default: 100000)
 #   CASETRAIL_JOBS: build parallelism (default 2)
+#   CASETRAIL_BENCH_BUILD: an existing build tree to use instead of build/bench
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build="$root/build/bench"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCASETRAIL_TESTS=OFF -DCASETRAIL_BENCH=ON \
-  ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
+if [ -n "${CASETRAIL_BENCH_BUILD:-}" ]; then
+  # An existing build tree (scripts/bench passes it on): its type stays.
+  build=$(cd "$root" && cd "$CASETRAIL_BENCH_BUILD" && pwd)
+  cmake -S "$root" -B "$build" -DCASETRAIL_BENCH=ON >/dev/null
+else
+  build="$root/build/bench"
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCASETRAIL_TESTS=OFF -DCASETRAIL_BENCH=ON \
+    ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
+fi
 cmake --build "$build" -j "${CASETRAIL_JOBS:-2}" --target casetrail >&2
 casetrail="$build/cli/casetrail"
 work=$(mktemp -d)

@@ -490,6 +490,72 @@ def chain_cost(args, work):
     return rows
 
 
+EXPORT_LINE = re.compile(r"^(sqlite3 -csv|sqlite3 -json|export \S+|report \S+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)")
+
+
+def export_bench(args, work):
+    """Issue 7: drives bench/export_bench.sh (each export format against sqlite3 -csv / -json dumping the
+    same rows from the same file, then both reports), one run per size; the runs give min and max."""
+    script = os.path.join(HERE, "export_bench.sh")
+    if not os.path.exists(script):
+        return []
+    rows = []
+    sizes = [n for n in args.sizes if n <= (10000 if args.quick else 1000000)]
+    env = dict(os.environ)
+    build = os.path.dirname(os.path.dirname(args.binary))
+    env["CASETRAIL_BENCH_BUILD"] = build
+    for n in sizes:
+        results = {}  # name -> list of (wall, rss_kb, out_mb)
+        runs = 1 if args.quick else min(args.runs, 3)
+        began = time.perf_counter()
+        for _ in range(runs):
+            proc = subprocess.Popen([script, str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=True, env=env)
+            try:
+                out, err = proc.communicate(timeout=args.max_seconds)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                break
+            if proc.returncode != 0:
+                raise Failed("export_bench.sh exited %d: %s" % (proc.returncode, err.decode()[-400:]))
+            for line in out.decode().splitlines():
+                m = EXPORT_LINE.match(line)
+                if m:
+                    results.setdefault(m.group(1), []).append(
+                        (float(m.group(3)), float(m.group(6)) * 1024, float(m.group(7))))
+            if time.perf_counter() - began > args.max_seconds:
+                break
+        if not results:
+            rows.append(Row("export and report (export_bench.sh)", n,
+                            met="not run: one run took over %d s" % args.max_seconds))
+            break
+        stat = lambda name, i=0: Stat([r[i] for r in results[name]])
+        for name, res in results.items():
+            if not name.startswith("export "):
+                continue
+            base = "sqlite3 -csv" if name.endswith("csv") else "sqlite3 -json"
+            row = Row(name, n, "s", stat(name), base + " of the same rows", stat(base),
+                      ours_rss=statistics.median(r[1] for r in res),
+                      base_rss=statistics.median(r[1] for r in results[base]),
+                      target="<= the sqlite3 dump; constant memory" if name in ("export csv", "export jsonl") else "")
+            if name in ("export csv", "export jsonl"):
+                ratio = row.ours.median / row.base.median
+                row.met = ("yes" if ratio <= 1 else "no") + " (%.2fx the dump's time)" % ratio
+            rows.append(row)
+        for name in ("report html", "report md"):
+            if name in results:
+                size_mb = statistics.median(r[2] for r in results[name])
+                row = Row(name, n, "s", stat(name), ours_rss=statistics.median(r[1] for r in results[name]),
+                          target="100k: < 3 s, file < 5 MB" if name == "report html" else "",
+                          note="%.1f MB" % size_mb)
+                if name == "report html":
+                    row.met = ("n/a at this size" if n != 100000 else
+                               "yes" if row.ours.median < 3 and size_mb < 5 else "no") + " (file %.1f MB)" % size_mb
+                rows.append(row)
+    return rows
+
+
 def pending(args, work):
     """Listed, never estimated: until scripts/bench drives a benchmark, its row says why it is empty."""
     rows = []
@@ -497,6 +563,8 @@ def pending(args, work):
         found = present(*files)
         if found == "import_bench.sh":
             continue  # driven by import_bench()
+        if found == "export_bench.sh":
+            continue  # driven by export_bench()
         if found == "chain_cost.cpp" and os.path.exists(os.path.join(
                 os.path.dirname(os.path.dirname(args.binary)), "bench", "chain_cost")):
             continue  # driven by chain_cost()
@@ -571,7 +639,8 @@ def main(argv):
     rows, failed = [], False
     with tempfile.TemporaryDirectory(prefix="casetrail-bench-") as work:
         steps = [("ATT&CK import", attack_import), ("import", imports), ("import_bench", import_bench),
-                 ("correlate", correlate_bench), ("hash chain", chain_cost)]
+                 ("correlate", correlate_bench), ("hash chain", chain_cost),
+                 ("export and report", export_bench)]
         if args.callgrind:
             steps.append(("import (callgrind)", import_callgrind))
         steps.append(("pending", pending))

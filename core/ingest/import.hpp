@@ -39,7 +39,7 @@ struct ImportRequest {
   // Records per transaction: large enough that the fsync of each commit
   // (synchronous=FULL) costs little, small enough that the batches in flight
   // (three: being read, waiting, being written) stay a few tens of MB.
-  std::size_t batch_size = 4096;
+  std::size_t batch_size = 1024;
 };
 
 // Who imports, and the clock for logged, started and finished times.
