@@ -92,10 +92,13 @@ nlohmann::json NavigatorLayer::layer() const {
     std::vector<std::optional<std::string>> tactics;
     for (const auto& t : s.tactics) tactics.emplace_back(t);
     if (tactics.empty()) tactics.emplace_back(std::nullopt);
+    // A named prefix, not the structured binding: lambdas may not capture
+    // those before C++20's P1091 (clang 14 refuses it).
+    const std::string sub_prefix = id + ".";
     const bool has_seen_sub =
         id.find('.') == std::string::npos &&
-        std::any_of(m_seen.begin(), m_seen.end(), [&](const auto& other) {
-          return other.first.rfind(id + ".", 0) == 0;
+        std::any_of(m_seen.begin(), m_seen.end(), [&sub_prefix](const auto& other) {
+          return other.first.rfind(sub_prefix, 0) == 0;
         });
     for (const auto& tactic : tactics) {
       nlohmann::json entry = {{"techniqueID", id}};
