@@ -16,6 +16,7 @@
 //
 // Usage: casetrail_bench_correlate [--db FILE] [--size N] [--anchors K]
 //                                  [--cli-runs R] [--casetrail BIN] [--sqlite3 BIN]
+//                                  [--scopes host,account,session,lineage,case]
 // An existing FILE of the right size is reused (generation takes a while).
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -63,6 +64,7 @@ struct Options {
   int cli_runs = 30;
   std::string casetrail = CASETRAIL_BINARY;
   std::string sqlite3 = "sqlite3";
+  std::vector<std::string> scopes = {"host", "account", "session", "lineage", "case"};
 };
 
 double ms_since(Clock::time_point start) {
@@ -461,6 +463,14 @@ int main(int argc, char** argv) {
       opt.casetrail = value;
     else if (name == "--sqlite3")
       opt.sqlite3 = value;
+    else if (name == "--scopes") {
+      opt.scopes.clear();
+      for (std::size_t from = 0; from <= value.size();) {
+        const auto comma = std::min(value.find(',', from), value.size());
+        opt.scopes.push_back(value.substr(from, comma - from));
+        from = comma + 1;
+      }
+    }
     else {
       std::cerr << "unknown option " << name << '\n';
       return 2;
@@ -543,7 +553,7 @@ int main(int argc, char** argv) {
               "median ms", "ms", "median ms", "ms", "", "ms/query", "median ms", "ms");
 
   const std::string tmp = std::filesystem::path(opt.db).parent_path().string();
-  for (const std::string scope : {"host", "account", "session", "lineage", "case"}) {
+  for (const std::string& scope : opt.scopes) {
     const std::string sql = hand_sql(scope);
     // Warm the page cache and check both paths give the same observations.
     std::int64_t mismatches = 0;

@@ -1,3 +1,4 @@
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 
 #include "core/error.hpp"
@@ -152,4 +153,57 @@ TEST_CASE("a failed append writes nothing", "[store]") {
   bad.techniques = {"not-a-technique"};  // refused by the CHECK constraint
   CHECK_THROWS_AS(store::append_observations(f.db, f.c.id, {good, bad}, f.ctx), Error);
   CHECK(store::for_each_observation(f.db, f.c.id, {}, [](const auto&) {}) == 0);
+}
+
+TEST_CASE("pooled statements come back reset and unbound, and nested use gets its own", "[store]") {
+  Fixture f;
+  store::append_observations(f.db, f.c.id,
+                             {process_observation(10, "WS1", "a"), process_observation(20, "WS1", "b")},
+                             f.ctx);
+  const std::string sql = "SELECT number FROM observation WHERE case_id = ? ORDER BY number";
+  SQLite::Statement* first = nullptr;
+  {
+    auto outer = f.db.prepare(sql);
+    first = &*outer;
+    outer->bind(1, static_cast<std::int64_t>(f.c.id));
+    REQUIRE(outer->executeStep());
+    CHECK(outer->getColumn(0).getInt64() == 1);
+    // The same text while the first is still stepping: a second statement.
+    auto inner = f.db.prepare(sql);
+    CHECK(&*inner != first);
+    inner->bind(1, static_cast<std::int64_t>(f.c.id));
+    REQUIRE(inner->executeStep());
+    CHECK(inner->getColumn(0).getInt64() == 1);
+    REQUIRE(outer->executeStep());
+    CHECK(outer->getColumn(0).getInt64() == 2);
+  }
+  // Back in the pool: the same statement again, from the start, with no
+  // binding left over (an unbound case id matches nothing).
+  auto again = f.db.prepare(sql);
+  CHECK(&*again == first);
+  CHECK_FALSE(again->executeStep());
+  again->reset();
+  again->bind(1, static_cast<std::int64_t>(f.c.id));
+  CHECK(again->executeStep());
+}
+
+TEST_CASE("a reader that leaves the raw record out gets everything else", "[store]") {
+  Fixture f;
+  auto o = process_observation(10, "WS1", "cmd /c whoami");
+  o.raw = std::string(5000, 'x') + "{\"EventID\":1}";  // long enough to be stored compressed
+  store::append_observations(f.db, f.c.id, {o}, f.ctx);
+  std::vector<model::ObservationRecord> with_raw;
+  store::for_each_observation(f.db, f.c.id, {},
+                              [&](const model::ObservationRecord& r) { with_raw.push_back(r); });
+  store::ObservationFilter lean;
+  lean.raw = false;
+  std::vector<model::ObservationRecord> without;
+  store::for_each_observation(f.db, f.c.id, lean,
+                              [&](const model::ObservationRecord& r) { without.push_back(r); });
+  REQUIRE(with_raw.size() == 1);
+  REQUIRE(without.size() == 1);
+  CHECK(with_raw[0].raw == o.raw);
+  CHECK_FALSE(without[0].raw);
+  CHECK(without[0].process->command_line == std::string("cmd /c whoami"));
+  CHECK(without[0].number == with_raw[0].number);
 }

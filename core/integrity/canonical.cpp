@@ -25,7 +25,8 @@ std::uint16_t field_tag(std::string_view encoded_field) {
 
 void CanonicalWriter::begin(std::string_view label) {
   m_data.clear();
-  m_tags.clear();
+  m_field_ends.clear();
+  m_tags_valid = false;
   m_depth = 0;
   // The label is not a field: it has no tag.
   m_data.push_back(k_bytes);
@@ -48,10 +49,21 @@ void CanonicalWriter::field_start() {
 
 void CanonicalWriter::field_end() {
   if (m_depth != 0) return;
-  const std::uint16_t tag =
-      field_tag(std::string_view(m_data).substr(m_field_start, m_data.size() - m_field_start));
-  m_tags.push_back(static_cast<char>(tag >> 8));
-  m_tags.push_back(static_cast<char>(tag & 0xff));
+  m_field_ends.emplace_back(m_field_start, m_data.size());
+  m_tags_valid = false;
+}
+
+std::string_view CanonicalWriter::tags() const {
+  if (!m_tags_valid) {
+    m_tags.clear();
+    for (const auto& [start, end] : m_field_ends) {
+      const std::uint16_t tag = field_tag(std::string_view(m_data).substr(start, end - start));
+      m_tags.push_back(static_cast<char>(tag >> 8));
+      m_tags.push_back(static_cast<char>(tag & 0xff));
+    }
+    m_tags_valid = true;
+  }
+  return m_tags;
 }
 
 void CanonicalWriter::null() {

@@ -8,8 +8,10 @@
 //   bytes    0x02, 8-byte big-endian length, the bytes (text is its UTF-8 bytes)
 //   list     0x03, 8-byte big-endian item count, the items
 //
-// The writer also keeps a 2-byte tag per top-level field (FNV-1a 32 of the
-// field's encoding, folded to 16 bits). Tags are diagnostics only, never
+// The writer also gives a 2-byte tag per top-level field (FNV-1a 32 of the
+// field's encoding, folded to 16 bits), computed when first asked for: a
+// writer appending records needs them, verify only for a record whose hash
+// does not match. Tags are diagnostics only, never
 // security: verify compares them to say which field of a modified record
 // differs; the SHA-256 chain alone decides whether a record is intact.
 
@@ -17,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace casetrail::integrity {
 
@@ -37,9 +41,10 @@ public:
 
   // The serialised record so far.
   std::string_view data() const { return m_data; }
-  // Two bytes (big-endian) per top-level field, in field order.
-  std::string_view tags() const { return m_tags; }
-  std::size_t field_count() const { return m_tags.size() / 2; }
+  // Two bytes (big-endian) per top-level field, in field order. Valid until
+  // the next write.
+  std::string_view tags() const;
+  std::size_t field_count() const { return m_field_ends.size(); }
 
 private:
   void field_start();
@@ -47,7 +52,10 @@ private:
   void put_u64(std::uint64_t v);
 
   std::string m_data;
-  std::string m_tags;
+  // Where each top-level field starts and ends in m_data.
+  std::vector<std::pair<std::size_t, std::size_t>> m_field_ends;
+  mutable std::string m_tags;
+  mutable bool m_tags_valid = false;
   std::size_t m_field_start = 0;
   int m_depth = 0;
 };

@@ -97,7 +97,7 @@ public:
     }
     if (m_sha.link(record.canonical, prev) == *stored) return;
     m_failed.push_back({link, record.number, std::string(record.canonical),
-                        std::string(record.tags), prev, *stored});
+                        std::string(record.writer->tags()), prev, *stored});
   }
 
   void unchained(RecordKind kind, std::int64_t record_id,

@@ -157,7 +157,9 @@ ReportModel gather(const store::Database& db, const model::CaseRecord& c, Report
     if (list.rows.size() < cap) list.rows.push_back(make_row(r));
   };
 
-  store::for_each_observation(db, c.id, {}, [&](const model::ObservationRecord& r) {
+  store::ObservationFilter everything;
+  everything.raw = false;  // the report never shows the verbatim source record
+  store::for_each_observation(db, c.id, everything, [&](const model::ObservationRecord& r) {
     ++m.observations;
     ++m.by_status[status_index(r.status)];
     if (!m.first) m.first = r.observed_at;

@@ -433,8 +433,9 @@ std::optional<std::string> stored_host_platform(const Database& db, std::int64_t
 
 TechniqueDescriber::TechniqueDescriber(const Database& db) : m_db(db) {
   translate_sqlite_errors([&] {
-    m_has_catalogue =
-        db.connection().execAndGet("SELECT EXISTS (SELECT 1 FROM attack_release)").getInt() != 0;
+    auto s = db.prepare("SELECT EXISTS (SELECT 1 FROM attack_release)");
+    s->executeStep();
+    m_has_catalogue = s->getColumn(0).getInt() != 0;
   });
 }
 
@@ -444,7 +445,8 @@ const TechniqueDescriber::Entry& TechniqueDescriber::lookup(const std::string& i
   Entry entry;
   translate_sqlite_errors([&] {
     SQLite::Database& c = m_db.connection();
-    SQLite::Statement s(c, "SELECT id, name FROM attack_technique WHERE attack_id = ?");
+    auto pooled = m_db.prepare("SELECT id, name FROM attack_technique WHERE attack_id = ?");
+    SQLite::Statement& s = *pooled;
     s.bind(1, id);
     if (!s.executeStep()) return;
     const std::int64_t row = s.getColumn(0).getInt64();

@@ -32,10 +32,9 @@ model::CaseRecord read_case(SQLite::Statement& s) {
 std::optional<model::CaseRecord> find_case(const Database& db, const std::string& key) {
   std::optional<model::CaseRecord> found;
   translate_sqlite_errors([&] {
-    SQLite::Statement s(db.connection(),
-                        std::string("SELECT ") + k_case_columns + " FROM case_file WHERE key = ?");
-    s.bind(1, key);
-    if (s.executeStep()) found = read_case(s);
+    auto s = db.prepare(std::string("SELECT ") + k_case_columns + " FROM case_file WHERE key = ?");
+    s->bind(1, key);
+    if (s->executeStep()) found = read_case(*s);
   });
   return found;
 }

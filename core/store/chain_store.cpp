@@ -474,7 +474,7 @@ void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& vis
       }
       if (current.exists) {
         current.canonical = writer.data();
-        current.tags = writer.tags();
+        current.writer = &writer;
       }
       visitor.link(link, current);
     }

@@ -103,7 +103,9 @@ struct CurrentRecord {
   bool exists = false;
   std::optional<std::int64_t> number;  // observation number (of the record, or the audit's)
   std::string_view canonical;
-  std::string_view tags;
+  // The writer that serialised it: its field tags are computed only when
+  // asked for (verify needs them for a record that does not match).
+  const integrity::CanonicalWriter* writer = nullptr;
 };
 
 class ChainVisitor {

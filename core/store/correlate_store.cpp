@@ -6,6 +6,7 @@
 #include <array>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/store/attack_store.hpp"
@@ -294,8 +295,9 @@ void read_snapshot(const Database& db, const std::function<void()>& body) {
 
 std::optional<Entity> find_host(const Database& db, std::int64_t case_id,
                                 const std::string& canonical) {
-  return query(db, [&](SQLite::Database& c) -> std::optional<Entity> {
-    SQLite::Statement s(c, sql::find_host);
+  return query(db, [&](SQLite::Database&) -> std::optional<Entity> {
+    auto s_pooled = db.prepare(sql::find_host);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(case_id));
     s.bind(2, canonical);
     auto found = read_entities(s);
@@ -306,8 +308,9 @@ std::optional<Entity> find_host(const Database& db, std::int64_t case_id,
 
 std::optional<Entity> find_account(const Database& db, std::int64_t case_id,
                                    const std::string& canonical) {
-  return query(db, [&](SQLite::Database& c) -> std::optional<Entity> {
-    SQLite::Statement s(c, sql::find_account);
+  return query(db, [&](SQLite::Database&) -> std::optional<Entity> {
+    auto s_pooled = db.prepare(sql::find_account);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(case_id));
     s.bind(2, canonical);
     auto found = read_entities(s);
@@ -317,8 +320,9 @@ std::optional<Entity> find_account(const Database& db, std::int64_t case_id,
 }
 
 std::optional<AnchorRow> anchor_row(const Database& db, std::int64_t case_id, std::int64_t number) {
-  return query(db, [&](SQLite::Database& c) -> std::optional<AnchorRow> {
-    SQLite::Statement s(c, sql::anchor_row);
+  return query(db, [&](SQLite::Database&) -> std::optional<AnchorRow> {
+    auto s_pooled = db.prepare(sql::anchor_row);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(case_id));
     s.bind(2, static_cast<std::int64_t>(number));
     if (!s.executeStep()) return std::nullopt;
@@ -343,8 +347,9 @@ namespace {
 
 std::vector<ObservationKey> window(const Database& db, const char* text, std::int64_t key,
                                    time::UtcTime from, time::UtcTime to) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, text);
+  return query(db, [&](SQLite::Database&) {
+    auto s_pooled = db.prepare(text);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(key));
     s.bind(2, us(from));
     s.bind(3, us(to));
@@ -372,8 +377,9 @@ std::vector<ObservationKey> window_in_case(const Database& db, std::int64_t case
 std::vector<ObservationKey> window_in_session(const Database& db, std::int64_t host_id,
                                               const std::string& logon_id, time::UtcTime from,
                                               time::UtcTime to) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::window_in_session);
+  return query(db, [&](SQLite::Database&) {
+    auto s_pooled = db.prepare(sql::window_in_session);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, logon_id);
     s.bind(3, us(from));
@@ -384,8 +390,9 @@ std::vector<ObservationKey> window_in_session(const Database& db, std::int64_t h
 
 std::optional<ObservationKey> session_logon(const Database& db, std::int64_t host_id,
                                             const std::string& logon_id, time::UtcTime at) {
-  return query(db, [&](SQLite::Database& c) -> std::optional<ObservationKey> {
-    SQLite::Statement s(c, sql::session_logon);
+  return query(db, [&](SQLite::Database&) -> std::optional<ObservationKey> {
+    auto s_pooled = db.prepare(sql::session_logon);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, logon_id);
     s.bind(3, us(at));
@@ -397,8 +404,9 @@ std::optional<ObservationKey> session_logon(const Database& db, std::int64_t hos
 
 std::vector<Entity> accounts_on_host(const Database& db, std::int64_t host_id, time::UtcTime from,
                                      time::UtcTime to) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::accounts_on_host);
+  return query(db, [&](SQLite::Database&) {
+    auto s_pooled = db.prepare(sql::accounts_on_host);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(host_id));
     s.bind(2, us(from));
     s.bind(3, us(to));
@@ -408,8 +416,9 @@ std::vector<Entity> accounts_on_host(const Database& db, std::int64_t host_id, t
 
 std::vector<Entity> hosts_of_account(const Database& db, std::int64_t account_id,
                                      time::UtcTime from, time::UtcTime to) {
-  return query(db, [&](SQLite::Database& c) {
-    SQLite::Statement s(c, sql::hosts_of_account);
+  return query(db, [&](SQLite::Database&) {
+    auto s_pooled = db.prepare(sql::hosts_of_account);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(account_id));
     s.bind(2, us(from));
     s.bind(3, us(to));
@@ -418,15 +427,16 @@ std::vector<Entity> hosts_of_account(const Database& db, std::int64_t account_id
 }
 
 std::optional<ProcessRow> process_row(const Database& db, std::int64_t id) {
-  return query(db, [&](SQLite::Database& c) -> std::optional<ProcessRow> {
-    SQLite::Statement s(c, sql::process_row);
+  return query(db, [&](SQLite::Database&) -> std::optional<ProcessRow> {
+    auto s_pooled = db.prepare(sql::process_row);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, static_cast<std::int64_t>(id));
     if (!s.executeStep()) return std::nullopt;
     return read_process_row(s);
   });
 }
 
-// One slot per lookup, prepared on first use.
+// One slot per lookup, taken from the connection's pool on first use.
 struct ProcessLookup::Statements {
   enum Slot {
     with_guid,
@@ -439,24 +449,24 @@ struct ProcessLookup::Statements {
     activity_pid,
     count
   };
-  SQLite::Database& connection;
-  std::array<std::unique_ptr<SQLite::Statement>, count> slots;
+  const Database& db;
+  std::array<std::optional<PooledStatement>, count> slots;
 
   // The statement for `slot`, reset and without bindings.
   SQLite::Statement& get(Slot slot, const char* text) {
     auto& s = slots[slot];
     if (!s) {
-      s = std::make_unique<SQLite::Statement>(connection, text);
+      s.emplace(db.prepare(text));
     } else {
-      s->reset();
-      s->clearBindings();
+      (*s)->reset();
+      (*s)->clearBindings();
     }
-    return *s;
+    return **s;
   }
 };
 
 ProcessLookup::ProcessLookup(const Database& db, std::int64_t case_id)
-    : m_case_id(case_id), m_statements(new Statements{db.connection(), {}}) {}
+    : m_case_id(case_id), m_statements(new Statements{db, {}}) {}
 
 ProcessLookup::~ProcessLookup() = default;
 
@@ -569,10 +579,11 @@ std::vector<ObservationKey> ProcessLookup::activity_by_pid(std::int64_t host_id,
 std::vector<model::ObservationRecord> observations_by_id(const Database& db, std::int64_t case_id,
                                                          const std::vector<std::int64_t>& ids) {
   if (ids.empty()) return {};
-  return query(db, [&](SQLite::Database& c) {
+  return query(db, [&](SQLite::Database&) {
     std::vector<model::ObservationRecord> records;
     records.reserve(ids.size());
-    SQLite::Statement s(c, sql::observations_by_id);
+    auto s_pooled = db.prepare(sql::observations_by_id);
+    SQLite::Statement& s = *s_pooled;
     s.bind(1, id_array(ids));
     s.bind(2, static_cast<std::int64_t>(case_id));
     // Technique names and tactics from the catalogue, as every other read
@@ -591,7 +602,6 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
                             const std::function<void(const EventRow&)>& visit) {
   std::int64_t visited = 0;
   translate_sqlite_errors([&] {
-    SQLite::Database& c = db.connection();
     // Host and account become row ids first, so that the window runs on
     // observation_host_time / observation_account_time.
     std::optional<std::int64_t> host_id;
@@ -630,7 +640,8 @@ std::int64_t for_each_event(const Database& db, std::int64_t case_id,
           "AND (ot.technique_id = :technique OR ot.technique_id GLOB :technique_sub))";
     }
     text += " ORDER BY o.observed_at, o.number";
-    SQLite::Statement s(c, text);
+    auto s_pooled = db.prepare(text);
+    SQLite::Statement& s = *s_pooled;
     if (!host_id && !account_id) s.bind(":case", static_cast<std::int64_t>(case_id));
     if (host_id) s.bind(":host", *host_id);
     if (account_id) s.bind(":account", *account_id);
@@ -667,7 +678,7 @@ EvidenceSpans evidence_spans(const Database& db, std::int64_t case_id) {
   EvidenceSpans result;
   // One snapshot: the totals and the lists agree even while an import runs.
   read_snapshot(db, [&] {
-    result = query(db, [&](SQLite::Database& c) {
+    result = query(db, [&](SQLite::Database&) {
       EvidenceSpans spans;
       auto read_span = [](SQLite::Statement& s, int first_column) {
         Span span;
@@ -681,7 +692,8 @@ EvidenceSpans evidence_spans(const Database& db, std::int64_t case_id) {
       for (auto [text, target] : {std::pair{sql::spans_hosts, &spans.hosts},
                                   std::pair{sql::spans_accounts, &spans.accounts},
                                   std::pair{sql::spans_techniques, &spans.techniques}}) {
-        SQLite::Statement s(c, text);
+        auto s_pooled = db.prepare(text);
+        SQLite::Statement& s = *s_pooled;
         s.bind(1, static_cast<std::int64_t>(case_id));
         while (s.executeStep()) {
           Span span = read_span(s, 1);
@@ -701,7 +713,8 @@ EvidenceSpans evidence_spans(const Database& db, std::int64_t case_id) {
         spans.all->verified += h.verified;
         spans.all->unverified += h.unverified;
       }
-      SQLite::Statement excluded(c, sql::spans_excluded);
+      auto excluded_pooled = db.prepare(sql::spans_excluded);
+      SQLite::Statement& excluded = *excluded_pooled;
       excluded.bind(1, static_cast<std::int64_t>(case_id));
       excluded.executeStep();
       spans.excluded = excluded.getColumn(0).getInt64();

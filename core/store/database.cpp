@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/store/chain_store.hpp"
@@ -78,8 +79,52 @@ bool is_busy(const SQLite::Exception& e) {
 
 int latest_schema_version() { return embedded_migrations().back().version; }
 
+// Idle prepared statements by their SQL text. A few dozen distinct texts
+// at most (the store's queries), so nothing is ever evicted.
+class StatementPool {
+public:
+  std::unique_ptr<SQLite::Statement> take(const std::string& sql) {
+    auto it = m_idle.find(sql);
+    if (it == m_idle.end() || it->second.empty()) return nullptr;
+    auto s = std::move(it->second.back());
+    it->second.pop_back();
+    return s;
+  }
+  void give_back(std::unique_ptr<SQLite::Statement> s) {
+    // A statement that cannot be reset (its last step failed) is dropped:
+    // the next user prepares a fresh one.
+    if (s->tryReset() != SQLITE_OK) return;
+    s->clearBindings();
+    auto& idle = m_idle[s->getQuery()];
+    idle.push_back(std::move(s));
+  }
+
+private:
+  std::unordered_map<std::string, std::vector<std::unique_ptr<SQLite::Statement>>> m_idle;
+};
+
+PooledStatement::PooledStatement(StatementPool* pool, std::unique_ptr<SQLite::Statement> statement)
+    : m_pool(pool), m_statement(std::move(statement)) {}
+
+PooledStatement::PooledStatement(PooledStatement&& other) noexcept
+    : m_pool(other.m_pool), m_statement(std::move(other.m_statement)) {}
+
+PooledStatement::~PooledStatement() {
+  if (!m_statement) return;
+  try {
+    m_pool->give_back(std::move(m_statement));
+  } catch (...) {
+    // Out of memory while keeping it: the statement is simply finalized.
+  }
+}
+
+PooledStatement Database::prepare(const std::string& sql) const {
+  if (auto s = m_statements->take(sql)) return PooledStatement(m_statements.get(), std::move(s));
+  return PooledStatement(m_statements.get(), std::make_unique<SQLite::Statement>(*m_db, sql));
+}
+
 Database::Database(std::string path, std::unique_ptr<SQLite::Database> db)
-    : m_path(std::move(path)), m_db(std::move(db)) {}
+    : m_path(std::move(path)), m_db(std::move(db)), m_statements(std::make_unique<StatementPool>()) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
@@ -91,8 +136,12 @@ Database Database::open(const std::string& path, OpenMode mode) {
   }
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                            k_busy_timeout_ms);
+    // NOMUTEX: a Database is used by one thread at a time (the import's
+    // parsing thread never touches it), so SQLite's per-connection mutex,
+    // taken on every column read, only costs time.
+    db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+        k_busy_timeout_ms);
     // A file that is not SQLite at all fails on the first read.
     const int application_id = db->execAndGet("PRAGMA application_id").getInt();
     const int user_version = db->execAndGet("PRAGMA user_version").getInt();
@@ -124,7 +173,8 @@ Database Database::open_query(const std::string& path) {
   }
   std::unique_ptr<SQLite::Database> db;
   try {
-    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY, k_busy_timeout_ms);
+    db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
+                                            k_busy_timeout_ms);
     if (db->execAndGet("PRAGMA application_id").getInt() != k_application_id) {
       throw_database("database " + quote(path, 200) + " is not a casetrail case database");
     }

@@ -11,6 +11,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace casetrail::store {
@@ -29,6 +30,27 @@ struct CheckReport {
   std::vector<std::string> integrity;    // integrity_check lines other than "ok"
   std::vector<std::string> foreign_keys; // foreign_key_check rows, described
   bool ok() const { return integrity.empty() && foreign_keys.empty(); }
+};
+
+class StatementPool;
+
+// A prepared statement borrowed from its connection's pool (see
+// Database::prepare). On destruction it is reset, its bindings cleared, and
+// it goes back to the pool. Must not outlive the Database.
+class PooledStatement {
+public:
+  PooledStatement(PooledStatement&& other) noexcept;
+  PooledStatement& operator=(PooledStatement&&) = delete;
+  PooledStatement(const PooledStatement&) = delete;
+  ~PooledStatement();
+  SQLite::Statement& operator*() const { return *m_statement; }
+  SQLite::Statement* operator->() const { return m_statement.get(); }
+
+private:
+  friend class Database;
+  PooledStatement(StatementPool* pool, std::unique_ptr<SQLite::Statement> statement);
+  StatementPool* m_pool;
+  std::unique_ptr<SQLite::Statement> m_statement;
 };
 
 class Database {
@@ -70,10 +92,20 @@ public:
   // through the use-case functions of the store.
   SQLite::Database& connection() const { return *m_db; }
 
+  // For code in core/store only: `sql` prepared on this connection, taken
+  // from the connection's pool when an idle one is there (parsing and
+  // planning a statement costs more than running most of the correlation
+  // lookups, so a process asking many questions prepares each once). The
+  // statement comes without bindings and not stepped. Nested use of the
+  // same text gets a second statement. Throws SQLite::Exception.
+  PooledStatement prepare(const std::string& sql) const;
+
 private:
   Database(std::string path, std::unique_ptr<SQLite::Database> db);
   std::string m_path;
   std::unique_ptr<SQLite::Database> m_db;
+  // After m_db: destroyed first, while the connection is still open.
+  std::unique_ptr<StatementPool> m_statements;
 };
 
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, retrying with backoff while

@@ -535,6 +535,11 @@ std::int64_t for_each_observation(const Database& db, std::int64_t case_id,
   std::int64_t visited = 0;
   translate_sqlite_errors([&] {
     std::string sql = k_select_observation;
+    if (!filter.raw) {
+      // Same columns, the verbatim record NULL: read_observation leaves raw empty.
+      constexpr std::string_view raw_columns = "o.raw, o.raw_codec";
+      sql.replace(sql.find(raw_columns), raw_columns.size(), "NULL, NULL");
+    }
     sql += "WHERE o.case_id = :case";
     if (filter.from) sql += " AND o.observed_at >= :from";
     if (filter.to) sql += " AND o.observed_at <= :to";

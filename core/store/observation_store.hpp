@@ -49,6 +49,10 @@ struct ObservationFilter {
   std::optional<model::Status> status;
   std::optional<model::Kind> kind;
   std::optional<std::int64_t> limit;
+  // Read (and decompress) each verbatim source record into `raw`. Readers
+  // that never show it (the report) leave it out: on an imported case it is
+  // most of what is stored.
+  bool raw = true;
 };
 
 // Calls `visit` for each matching observation in time order (ties by number).
