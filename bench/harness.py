@@ -615,6 +615,13 @@ def md_table(rows):
     return "\n".join(lines)
 
 
+# --only names for the steps of main().
+STEP_KEYS_BY_NAME = {"ATT&CK import": "attack", "import": "import", "import_bench": "import_bench",
+                     "correlate": "correlate", "hash chain": "chain", "export and report": "export",
+                     "import (callgrind)": "callgrind"}
+STEP_KEYS = list(STEP_KEYS_BY_NAME.values())
+
+
 def main(argv):
     p = argparse.ArgumentParser()
     p.add_argument("--binary", required=True)
@@ -624,6 +631,7 @@ def main(argv):
     p.add_argument("--data", default=os.path.join(ROOT, "build", "bench-data"))
     p.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     p.add_argument("--no-callgrind", dest="callgrind", action="store_false")
+    p.add_argument("--only", help="comma-separated steps to run (default: all): " + ", ".join(STEP_KEYS))
     p.add_argument("--max-seconds", type=int, default=900,
                    help="per workload and size: stop repeating runs after this long, and skip a larger size "
                         "whose one run is predicted (from the growth seen) to take longer")
@@ -643,7 +651,16 @@ def main(argv):
                  ("export and report", export_bench)]
         if args.callgrind:
             steps.append(("import (callgrind)", import_callgrind))
-        steps.append(("pending", pending))
+        if args.only:
+            wanted = [k.strip() for k in args.only.split(",") if k.strip()]
+            unknown = [k for k in wanted if k not in STEP_KEYS]
+            if unknown:
+                print("bench: unknown step %s (steps: %s)" % (", ".join(unknown), ", ".join(STEP_KEYS)),
+                      file=sys.stderr)
+                return 2
+            steps = [(name, fn) for name, fn in steps if STEP_KEYS_BY_NAME[name] in wanted]
+        else:
+            steps.append(("pending", pending))
         for name, fn in steps:
             print("bench: %s ..." % name, file=sys.stderr, flush=True)
             try:
@@ -653,9 +670,10 @@ def main(argv):
                 rows.append(Row(name, met="ERROR", note=str(e)))
                 print("bench: %s failed: %s" % (name, e), file=sys.stderr)
     info = machine()
-    head = ("casetrail benchmarks, %s, commit %s; %s cores (%s), %s RAM, disk %s; %s run(s) each, sizes %s%s" % (
+    head = ("casetrail benchmarks, %s, commit %s; %s cores (%s), %s RAM, disk %s; %s run(s) each, sizes %s%s%s" % (
         info["date"], info["commit"], info["cores"], info["cpu"], info["memory"], info["disk"], args.runs,
-        ",".join(map(str, args.sizes)), " (--quick)" if args.quick else ""))
+        ",".join(map(str, args.sizes)), " (--quick)" if args.quick else "",
+        "; steps: " + args.only if args.only else ""))
     print(head)
     print()
     print(text_table(rows))

@@ -1,8 +1,10 @@
 // The raw limit for the import benchmark: the rows a `casetrail import` wrote
-// (so: the same rows, already parsed, mapped, fingerprinted and compressed),
-// loaded into memory first, then inserted into a fresh database with the same
-// schema (schema/schema.sql) and the same PRAGMAs as casetrail, with one
-// prepared statement per table (observation, process) in one transaction.
+// (so: the same rows, already parsed, mapped, fingerprinted, compressed and
+// hashed), loaded into memory first, then inserted into a fresh database with
+// the same schema (schema/schema.sql, its triggers included) and the same
+// PRAGMAs as casetrail, with one prepared statement per table in one
+// transaction, observation by observation as the import writes them: the
+// observation, its process row, its technique rows and its hash-chain link.
 // Nothing but SQLite's own insert cost is timed.
 //
 // Usage: raw_insert SOURCE.db SCHEMA.sql TARGET.db
@@ -89,6 +91,14 @@ int main(int argc, char** argv) {
   const auto runs = load(source, "SELECT * FROM import_run");
   const auto observations = load(source, "SELECT * FROM observation ORDER BY id");
   const auto processes = load(source, "SELECT * FROM process ORDER BY observation_id");
+  const auto techniques =
+      load(source, "SELECT * FROM observation_technique ORDER BY observation_id");
+  // The chain links of the observations (the case's own link and the import
+  // run's are written before the import and copied untimed below).
+  const auto links = load(source,
+                          "SELECT * FROM chain_link WHERE kind = 'observation' ORDER BY record_id");
+  const auto other_links =
+      load(source, "SELECT * FROM chain_link WHERE kind <> 'observation' ORDER BY case_id, seq");
 
   std::ifstream schema_file(argv[2]);
   std::stringstream schema;
@@ -99,7 +109,8 @@ int main(int argc, char** argv) {
   target.exec("PRAGMA journal_mode = WAL");
   target.exec("PRAGMA synchronous = FULL");
   target.exec("PRAGMA temp_store = MEMORY");
-  target.exec("PRAGMA cache_size = -65536");
+  target.exec("PRAGMA cache_size = -16384");
+  target.exec("PRAGMA wal_autocheckpoint = 4096");
   target.exec(schema.str());
   auto copy = [&](const char* table, const std::vector<std::vector<Value>>& rows) {
     if (rows.empty()) return;
@@ -117,6 +128,7 @@ int main(int argc, char** argv) {
     copy("host", hosts);
     copy("account", accounts);
     copy("import_run", runs);
+    copy("chain_link", other_links);
     t.commit();
   }
 
@@ -128,7 +140,34 @@ int main(int argc, char** argv) {
         target, "INSERT INTO observation VALUES (" + placeholders(observations.front().size()) + ")");
     SQLite::Statement insert_process(
         target, "INSERT INTO process VALUES (" + placeholders(processes.empty() ? 1 : processes.front().size()) + ")");
+    std::optional<SQLite::Statement> insert_technique;
+    if (!techniques.empty()) {
+      insert_technique.emplace(target, "INSERT INTO observation_technique VALUES (" +
+                                           placeholders(techniques.front().size()) + ")");
+    }
+    std::optional<SQLite::Statement> insert_link;
+    if (!links.empty()) {
+      insert_link.emplace(target,
+                          "INSERT INTO chain_link VALUES (" + placeholders(links.front().size()) + ")");
+    }
+    // The rows of one observation from a list sorted by observation id
+    // (column `id_column` of each row).
+    auto insert_rows_of = [](std::int64_t id, const std::vector<std::vector<Value>>& rows,
+                             std::size_t& next, int id_column, SQLite::Statement& insert) {
+      while (next < rows.size() && rows[next][id_column].integer == id) {
+        insert.reset();
+        insert.clearBindings();
+        for (std::size_t i = 0; i < rows[next].size(); ++i) {
+          bind(insert, static_cast<int>(i + 1), rows[next][i]);
+        }
+        insert.exec();
+        ++next;
+      }
+    };
+    const int link_record_column = 3;  // chain_link (case_id, seq, kind, record_id, ...)
     std::size_t p = 0;
+    std::size_t t_next = 0;
+    std::size_t l_next = 0;
     for (const auto& row : observations) {
       insert_observation.reset();
       insert_observation.clearBindings();
@@ -144,6 +183,8 @@ int main(int argc, char** argv) {
         insert_process.exec();
         ++p;
       }
+      if (insert_technique) insert_rows_of(row[0].integer, techniques, t_next, 0, *insert_technique);
+      if (insert_link) insert_rows_of(row[0].integer, links, l_next, link_record_column, *insert_link);
     }
     t.commit();
   }

@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "core/store/case_store.hpp"
+#include "core/store/import_store.hpp"
 #include "core/store/observation_store.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -206,4 +207,25 @@ TEST_CASE("a reader that leaves the raw record out gets everything else", "[stor
   CHECK_FALSE(without[0].raw);
   CHECK(without[0].process->command_line == std::string("cmd /c whoami"));
   CHECK(without[0].number == with_raw[0].number);
+}
+
+TEST_CASE("an import's batches commit at synchronous NORMAL, and FULL is back after", "[store]") {
+  Fixture f;
+  auto level = [&] { return f.db.connection().execAndGet("PRAGMA synchronous").getInt(); };
+  constexpr int normal = 1;
+  constexpr int full = 2;
+  CHECK(level() == full);
+  {
+    store::RelaxedBatchSync relaxed(f.db);
+    CHECK(level() == normal);
+    store::append_observations(f.db, f.c.id, {process_observation(10, "WS1", "a")}, f.ctx);
+  }
+  CHECK(level() == full);
+  // Also when the batch in between fails.
+  try {
+    store::RelaxedBatchSync relaxed(f.db);
+    throw std::runtime_error("batch failed");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(level() == full);
 }

@@ -353,6 +353,9 @@ public:
     m_summary.import_run = m_run;
 
     BatchQueue queue;
+    // The batches commit without a sync each; finish_import_run below, at
+    // FULL again, makes them all durable at once.
+    std::optional<store::RelaxedBatchSync> relaxed(std::in_place, m_db);
     std::thread producer([&] {
       try {
         produce(*reader, queue, path, size);
@@ -369,6 +372,7 @@ public:
       throw;
     }
     producer.join();
+    relaxed.reset();
     m_rejects.flush();
     m_observer.progress({path, size, size, m_summary.read});
 

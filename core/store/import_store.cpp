@@ -45,6 +45,22 @@ void prepare_bulk_import(const Database& db) {
   });
 }
 
+RelaxedBatchSync::RelaxedBatchSync(const Database& db) : m_db(db) {
+  // https://www.sqlite.org/pragma.html#pragma_synchronous: in WAL mode NORMAL
+  // syncs the WAL before each checkpoint and the database after it; the file
+  // stays consistent, only the most recent commits can be lost on power loss.
+  translate_sqlite_errors([&] { db.connection().exec("PRAGMA synchronous = NORMAL"); });
+}
+
+RelaxedBatchSync::~RelaxedBatchSync() {
+  try {
+    m_db.connection().exec("PRAGMA synchronous = FULL");
+  } catch (...) {
+    // Setting a PRAGMA does not fail on an open connection; if it ever did,
+    // the connection is closed right after an import anyway.
+  }
+}
+
 std::int64_t link_same_executions(const Database& db, std::int64_t case_id, std::int64_t run_id,
                                   const ExecutionLinkRule& rule) {
   std::int64_t pairs = 0;

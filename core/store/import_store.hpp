@@ -18,6 +18,24 @@ namespace casetrail::store {
 // the WAL mid-transaction, and index pages stay warm across batches.
 void prepare_bulk_import(const Database& db);
 
+// While it lives, commits on this connection sync the WAL only at
+// checkpoints (synchronous = NORMAL) instead of at every commit; on
+// destruction FULL is back. For an import's batches: a power loss can roll
+// back batches committed since the last sync, never tear one or corrupt the
+// file, and the commit that finishes the import run (at FULL, after this is
+// gone) syncs the WAL and with it every batch before it. Until that commit
+// the run shows as unfinished and a re-run completes it exactly.
+class RelaxedBatchSync {
+ public:
+  explicit RelaxedBatchSync(const Database& db);
+  ~RelaxedBatchSync();
+  RelaxedBatchSync(const RelaxedBatchSync&) = delete;
+  RelaxedBatchSync& operator=(const RelaxedBatchSync&) = delete;
+
+ private:
+  const Database& m_db;
+};
+
 // Two sources that report the same process creation: process observations of
 // source_a and source_b on the same host with the same pid and the same image
 // (compared ignoring ASCII case) whose times (after skew correction) lie
