@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/render/cells.hpp"
 #include "cli/render/table.hpp"
 #include "cli/render/techniques.hpp"
 #include "core/correlate/bursts.hpp"
@@ -26,14 +27,6 @@ void opt(CLI::App* cmd, const std::string& name, std::optional<std::string>& tar
          const std::string& help) {
   cmd->add_option_function<std::string>(
       name, [&target](const std::string& v) { target = v; }, help);
-}
-
-std::string time_cell(time::UtcTime t, const date::time_zone* zone) {
-  return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
-}
-
-std::string time_header(const date::time_zone* zone) {
-  return zone ? "TIME (" + std::string(zone->name()) + ")" : "TIME (UTC)";
 }
 
 nlohmann::json time_json(time::UtcTime t, const date::time_zone* zone) {
@@ -412,26 +405,16 @@ void print_plain_timeline(const Context& ctx, const store::Database& db, const m
   }
   // As obs list: a column for the same execution seen by two sources (Sysmon
   // 1 and Security 4688) only when the timeline has any.
-  std::vector<std::vector<std::string>> rows;
-  bool any_links = false;
+  Table table({"#", time_header(zone), "KIND", "STATUS", "HOST", "ACCOUNT", "TECHNIQUES",
+               "SAME EXECUTION AS", "WHAT"});
   store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
-    std::string same;
-    for (auto n : r.same_execution_as) same += (same.empty() ? "#" : ",#") + std::to_string(n);
-    any_links = any_links || !same.empty();
-    rows.push_back({std::to_string(r.number), time_cell(r.observed_at, zone),
-                    std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
-                    printable(r.host, 40), printable(r.account.value_or("-"), 40),
-                    techniques_cell(r.techniques), same.empty() ? "-" : same, what_cell(r)});
+    table.add({std::to_string(r.number), time_cell(r.observed_at, zone),
+               std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
+               printable(r.host, 40), printable(r.account.value_or("-"), 40),
+               techniques_cell(r.techniques), same_execution_cell(r.same_execution_as),
+               what_cell(r)});
   });
-  std::vector<std::string> headers = {"#",    time_header(zone), "KIND",       "STATUS",
-                                      "HOST", "ACCOUNT",         "TECHNIQUES", "SAME EXECUTION AS",
-                                      "WHAT"};
-  if (!any_links) headers.erase(headers.begin() + 7);
-  Table table(headers);
-  for (auto& row : rows) {
-    if (!any_links) row.erase(row.begin() + 7);
-    table.add(std::move(row));
-  }
+  table.drop_column_if_blank(7);
   table.print(ctx.out);
 }
 

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/commands/commands.hpp"
+#include "cli/render/cells.hpp"
 #include "cli/render/table.hpp"
 #include "cli/render/techniques.hpp"
 #include "core/attack/platform.hpp"
@@ -38,10 +39,6 @@ void filter_options(CLI::App* cmd, evidence::FilterInput& f) {
   opt("--technique", f.technique, "Technique ID (a parent ID includes its sub-techniques)");
   opt("--status", f.status, "unverified, verified, benign, false-positive");
   opt("--kind", f.kind, "Observation kind");
-}
-
-std::string time_cell(time::UtcTime t, const date::time_zone* zone) {
-  return zone ? time::format_in_zone(t, zone) : time::format_utc(t);
 }
 
 std::string summary_cell(const model::ObservationRecord& r) {
@@ -193,29 +190,15 @@ void setup_obs_commands(CLI::App& app, Context& ctx) {
     }
     // A column for linked observations (the same execution seen by two
     // sources) only when the listing has any.
-    std::vector<std::vector<std::string>> rows;
-    bool any_links = false;
+    Table table({"#", time_header(zone), "KIND", "STATUS", "HOST", "ACCOUNT", "TECHNIQUES",
+                 "SAME EXECUTION AS", "WHAT"});
     store::for_each_observation(db, c.id, filter, [&](const model::ObservationRecord& r) {
-      std::string same;
-      for (auto n : r.same_execution_as) same += (same.empty() ? "#" : ",#") + std::to_string(n);
-      any_links = any_links || !same.empty();
-      rows.push_back({std::to_string(r.number), time_cell(r.observed_at, zone),
-                      std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
-                      r.host, printable(r.account.value_or("-"), 40), techniques_cell(r.techniques),
-                      summary_cell(r), same.empty() ? "-" : same});
+      table.add({std::to_string(r.number), time_cell(r.observed_at, zone),
+                 std::string(model::to_string(r.kind)), std::string(model::to_string(r.status)),
+                 r.host, printable(r.account.value_or("-"), 40), techniques_cell(r.techniques),
+                 same_execution_cell(r.same_execution_as), summary_cell(r)});
     });
-    std::vector<std::string> headers = {"#", zone ? "TIME (" + std::string(zone->name()) + ")" : "TIME (UTC)",
-                                        "KIND", "STATUS", "HOST", "ACCOUNT", "TECHNIQUES", "WHAT"};
-    if (any_links) headers.insert(headers.begin() + 7, "SAME EXECUTION AS");
-    Table table(headers);
-    for (auto& row : rows) {
-      if (any_links) {
-        std::rotate(row.begin() + 7, row.end() - 1, row.end());
-      } else {
-        row.pop_back();
-      }
-      table.add(std::move(row));
-    }
+    table.drop_column_if_blank(7);
     table.print(ctx.out);
   });
 

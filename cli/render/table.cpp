@@ -18,6 +18,17 @@ std::size_t width(const std::string& s) {
 
 }  // namespace
 
+void Table::drop_column_if_blank(std::size_t index, const std::string& blank) {
+  if (index >= m_headers.size()) return;
+  for (const auto& row : m_rows) {
+    if (index < row.size() && row[index] != blank) return;
+  }
+  m_headers.erase(m_headers.begin() + static_cast<std::ptrdiff_t>(index));
+  for (auto& row : m_rows) {
+    if (index < row.size()) row.erase(row.begin() + static_cast<std::ptrdiff_t>(index));
+  }
+}
+
 std::string printable(const std::string& bytes, std::size_t limit) {
   const bool utf8 = util::is_valid_utf8(bytes);
   std::string out;

@@ -13,6 +13,9 @@ public:
   explicit Table(std::vector<std::string> headers) : m_headers(std::move(headers)) {}
   void add(std::vector<std::string> row) { m_rows.push_back(std::move(row)); }
   bool empty() const { return m_rows.empty(); }
+  // Leaves column `index` out (header and cells) when every cell in it is
+  // `blank`: an optional column appears only when some row has a value.
+  void drop_column_if_blank(std::size_t index, const std::string& blank = "-");
   void print(std::ostream& out) const;
 
 private:

@@ -126,7 +126,15 @@ PooledStatement Database::prepare(const std::string& sql) const {
 Database::Database(std::string path, std::unique_ptr<SQLite::Database> db)
     : m_path(std::move(path)), m_db(std::move(db)), m_statements(std::make_unique<StatementPool>()) {}
 Database::Database(Database&&) noexcept = default;
-Database& Database::operator=(Database&&) noexcept = default;
+Database& Database::operator=(Database&& other) noexcept {
+  // The pooled statements first: SQLite refuses to close a connection whose
+  // statements are not finalized.
+  m_statements.reset();
+  m_db = std::move(other.m_db);
+  m_statements = std::move(other.m_statements);
+  m_path = std::move(other.m_path);
+  return *this;
+}
 Database::~Database() = default;
 
 Database Database::open(const std::string& path, OpenMode mode) {
