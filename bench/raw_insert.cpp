@@ -173,16 +173,7 @@ int main(int argc, char** argv) {
       insert_observation.clearBindings();
       for (std::size_t i = 0; i < row.size(); ++i) bind(insert_observation, static_cast<int>(i + 1), row[i]);
       insert_observation.exec();
-      // The process row of this observation, if any (both sorted by id).
-      while (p < processes.size() && processes[p][0].integer == row[0].integer) {
-        insert_process.reset();
-        insert_process.clearBindings();
-        for (std::size_t i = 0; i < processes[p].size(); ++i) {
-          bind(insert_process, static_cast<int>(i + 1), processes[p][i]);
-        }
-        insert_process.exec();
-        ++p;
-      }
+      insert_rows_of(row[0].integer, processes, p, 0, insert_process);
       if (insert_technique) insert_rows_of(row[0].integer, techniques, t_next, 0, *insert_technique);
       if (insert_link) insert_rows_of(row[0].integer, links, l_next, link_record_column, *insert_link);
     }
