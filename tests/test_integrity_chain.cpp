@@ -99,6 +99,33 @@ TEST_CASE("each canonical value type serialises to its documented bytes", "[inte
   CHECK(hex(w.tags().substr(0, 2)) == "5813");
   // FNV-1a 32 of "a" is 0xe40c292c (the published test vector).
   CHECK(integrity::field_tag("a") == (0xe40c ^ 0x292c));
+  // Read back from the bytes alone, the tags are the writer's.
+  CHECK(integrity::field_tags(w.data()) == w.tags());
+}
+
+TEST_CASE("field tags read from a serialised observation match the writer's", "[integrity]") {
+  integrity::CanonicalWriter w;
+  const auto o = full_observation(3);
+  integrity::ObservationFields f;
+  f.number = 7;
+  f.uuid = "u";
+  f.kind = "process";
+  f.host = o.host;
+  f.note = std::string_view(*o.note);
+  const std::string digest(32, '\x01');
+  f.raw_sha256 = std::string_view(digest);
+  f.techniques = {{"T1059.001", std::string_view("16.1")}, {"T1027", std::nullopt}};
+  integrity::ProcessFields p;
+  p.command_line = std::string_view(*o.process->command_line);
+  p.pid = 4242;
+  f.process = p;
+  integrity::serialise(f, w);
+  REQUIRE(w.field_count() == integrity::field_names(integrity::RecordKind::observation).size());
+  CHECK(integrity::field_tags(w.data()) == w.tags());
+  // A record cut short is tagged up to the last field that still decodes.
+  const std::string cut(w.data().substr(0, w.field(5).second + 3));
+  CHECK(integrity::field_tags(cut) == w.tags().substr(0, 2 * 6));
+  CHECK(integrity::field_tags("").empty());
 }
 
 TEST_CASE("a chain link is SHA-256 of the record followed by the previous hash", "[integrity]") {
@@ -276,4 +303,57 @@ TEST_CASE("chain links stream in order with each record's kind, number and hash"
   CHECK(head.seq == 3);
   REQUIRE(head.hash.has_value());
   CHECK(std::string(integrity::as_bytes(*head.hash)) == last_hash);
+}
+
+TEST_CASE("verify of a case spread over many batches names each tampered record in order",
+          "[integrity]") {
+  // Verify hashes in batches on worker threads: enough observations for
+  // many batches, tampered early, in the middle and at the end, through
+  // their raw records (decoded and hashed on the workers) and a command line.
+  Fixture f;
+  const auto run = store::create_import_run(
+      f.db, f.c.id, {"/evidence/many.jsonl", util::sha256_hex("many"), 4, "sysmon-jsonl", "tester", at_us(5)});
+  constexpr int k_count = 1500;
+  std::vector<model::NewObservation> all;
+  for (int i = 0; i < k_count; ++i) {
+    auto o = full_observation(run);
+    o.source.fingerprint = "fp" + std::to_string(i);
+    o.raw = "record " + std::to_string(i) + " " + std::string(400, 'x');
+    o.process->command_line = "cmd /c echo " + std::to_string(i);
+    all.push_back(std::move(o));
+  }
+  store::append_observations(f.db, f.c.id, all, {"tester", at_us(9)});
+  {
+    const auto report = integrity::verify_case(f.db, "IR-1", {});
+    CHECK(report.intact());
+    CHECK(report.observations == k_count);
+  }
+  {
+    SQLite::Database raw(f.path, SQLite::OPEN_READWRITE);
+    for (const auto& t : {"observation_append_only_update", "process_append_only_update"}) {
+      raw.exec(std::string("DROP TRIGGER ") + t);
+    }
+    // #12: another valid zstd frame; #1,499: bytes that are no zstd frame.
+    SQLite::Statement edit(raw, "UPDATE observation SET raw = ? WHERE number = ?");
+    const std::string other = util::zstd_compress("record 11 " + std::string(400, 'y'));
+    edit.bind(1, other.data(), static_cast<int>(other.size()));
+    edit.bind(2, 12);
+    REQUIRE(edit.exec() == 1);
+    edit.reset();
+    edit.bind(1, "not a frame", 11);
+    edit.bind(2, 1499);
+    REQUIRE(edit.exec() == 1);
+    raw.exec("UPDATE process SET command_line = CAST('cmd /c echo 700!' AS BLOB) WHERE "
+             "observation_id = (SELECT id FROM observation WHERE number = 701)");
+  }
+  const auto report = integrity::verify_case(f.db, "IR-1", {});
+  CHECK_FALSE(report.intact());
+  CHECK(report.observations == k_count);
+  REQUIRE(report.problems.size() == 3);
+  CHECK(report.problems[0].message == "observation #12 (chain record 14) was modified: raw_sha256");
+  CHECK(report.problems[0].fields == std::vector<std::string>{"raw_sha256"});
+  CHECK(report.problems[1].message ==
+        "observation #701 (chain record 703) was modified: command_line");
+  CHECK(report.problems[2].message ==
+        "observation #1499 (chain record 1501) was modified: raw_sha256");
 }

@@ -1,6 +1,9 @@
 #include "core/integrity/canonical.hpp"
 
+#include <bit>
 #include <cassert>
+#include <cstring>
+#include <optional>
 
 namespace casetrail::integrity {
 namespace {
@@ -23,6 +26,58 @@ std::uint16_t field_tag(std::string_view encoded_field) {
   return static_cast<std::uint16_t>((h >> 16) ^ (h & 0xffffu));
 }
 
+namespace {
+
+std::optional<std::uint64_t> read_u64(std::string_view s, std::size_t at) {
+  if (s.size() < 8 || at > s.size() - 8) return std::nullopt;
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
+  return v;
+}
+
+// The end of the value that starts at `at`; nullopt when it does not decode.
+// Lists nest at most a few levels in any record; `depth` bounds hostile input.
+std::optional<std::size_t> skip_value(std::string_view s, std::size_t at, int depth = 0) {
+  if (at >= s.size() || depth > 16) return std::nullopt;
+  const char type = s[at];
+  if (type == k_null) return at + 1;
+  const auto n = read_u64(s, at + 1);
+  if (!n) return std::nullopt;
+  const std::size_t after = at + 9;
+  if (type == k_integer) return after;
+  if (type == k_bytes) {
+    if (*n > s.size() - after) return std::nullopt;
+    return after + static_cast<std::size_t>(*n);
+  }
+  if (type == k_list) {
+    std::size_t pos = after;
+    for (std::uint64_t i = 0; i < *n; ++i) {
+      const auto next = skip_value(s, pos, depth + 1);
+      if (!next) return std::nullopt;
+      pos = *next;
+    }
+    return pos;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string field_tags(std::string_view canonical) {
+  std::string tags;
+  // The label first: a bytes value, untagged.
+  auto pos = skip_value(canonical, 0);
+  while (pos && *pos < canonical.size()) {
+    const auto end = skip_value(canonical, *pos);
+    if (!end) break;
+    const std::uint16_t tag = field_tag(canonical.substr(*pos, *end - *pos));
+    tags.push_back(static_cast<char>(tag >> 8));
+    tags.push_back(static_cast<char>(tag & 0xff));
+    pos = end;
+  }
+  return tags;
+}
+
 void CanonicalWriter::begin(std::string_view label) {
   m_data.clear();
   m_field_ends.clear();
@@ -34,23 +89,30 @@ void CanonicalWriter::begin(std::string_view label) {
   m_data.append(label);
 }
 
+namespace {
+
+// Big-endian: one byte swap on this little-endian target, one store.
+void store_u64(char* at, std::uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(at, &v, 8);
+}
+
+}  // namespace
+
 void CanonicalWriter::put_u64(std::uint64_t v) {
-  char b[8];
-  for (int i = 7; i >= 0; --i) {
-    b[i] = static_cast<char>(v & 0xff);
-    v >>= 8;
-  }
-  m_data.append(b, 8);
+  const std::size_t at = m_data.size();
+  m_data.resize(at + 8);
+  store_u64(m_data.data() + at, v);
 }
 
-void CanonicalWriter::field_start() {
-  if (m_depth == 0) m_field_start = m_data.size();
-}
-
-void CanonicalWriter::field_end() {
-  if (m_depth != 0) return;
-  m_field_ends.emplace_back(m_field_start, m_data.size());
-  m_tags_valid = false;
+// A type byte and a 64-bit value, grown in one step (the writer serialises
+// every record verify reads).
+void CanonicalWriter::put_head(char type, std::uint64_t v) {
+  const std::size_t at = m_data.size();
+  m_data.resize(at + 9);
+  char* const p = m_data.data() + at;
+  p[0] = type;
+  store_u64(p + 1, v);
 }
 
 std::string_view CanonicalWriter::tags() const {
@@ -74,15 +136,13 @@ void CanonicalWriter::null() {
 
 void CanonicalWriter::integer(std::int64_t value) {
   field_start();
-  m_data.push_back(k_integer);
-  put_u64(static_cast<std::uint64_t>(value));
+  put_head(k_integer, static_cast<std::uint64_t>(value));
   field_end();
 }
 
 void CanonicalWriter::bytes(std::string_view value) {
   field_start();
-  m_data.push_back(k_bytes);
-  put_u64(value.size());
+  put_head(k_bytes, value.size());
   m_data.append(value);
   field_end();
 }

@@ -45,11 +45,22 @@ public:
   // the next write.
   std::string_view tags() const;
   std::size_t field_count() const { return m_field_ends.size(); }
+  // Where top-level field `index` starts and ends in data().
+  std::pair<std::size_t, std::size_t> field(std::size_t index) const {
+    return m_field_ends.at(index);
+  }
 
 private:
-  void field_start();
-  void field_end();
+  void field_start() {
+    if (m_depth == 0) m_field_start = m_data.size();
+  }
+  void field_end() {
+    if (m_depth != 0) return;
+    m_field_ends.emplace_back(m_field_start, m_data.size());
+    m_tags_valid = false;
+  }
   void put_u64(std::uint64_t v);
+  void put_head(char type, std::uint64_t v);
 
   std::string m_data;
   // Where each top-level field starts and ends in m_data.
@@ -62,5 +73,10 @@ private:
 
 // The 16-bit tag of an encoded field (FNV-1a 32, high half xor low half).
 std::uint16_t field_tag(std::string_view encoded_field);
+
+// The field tags of a serialised record, found by reading its encoding (the
+// same bytes CanonicalWriter::tags() gives for the record it wrote). Reading
+// stops at the first field that does not decode: what follows is not tagged.
+std::string field_tags(std::string_view canonical);
 
 }  // namespace casetrail::integrity

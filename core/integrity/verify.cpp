@@ -3,11 +3,18 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <map>
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/integrity/canonical.hpp"
 #include "core/store/audit_store.hpp"
 #include "core/store/case_store.hpp"
 #include "core/store/chain_store.hpp"
@@ -54,6 +61,85 @@ struct Failed {
   Digest stored{};
 };
 
+// Threads that live as long as one verify: batches go in through run() and
+// come back, in any order, through the future each run() returns.
+template <typename Batch>
+class Workers {
+public:
+  using Task = Batch (*)(Batch);
+
+  Workers(std::size_t count, Task task) : m_task(task) {
+    for (std::size_t i = 0; i < count; ++i) m_threads.emplace_back([this] { loop(); });
+  }
+  ~Workers() {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_ready.notify_all();
+    for (std::thread& t : m_threads) t.join();
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  // Runs the oldest queued batch on the calling thread; false when none is
+  // queued.
+  bool run_one() {
+    std::pair<Batch, std::promise<Batch>> item;
+    {
+      const std::lock_guard lock(m_mutex);
+      if (m_queue.empty()) return false;
+      item = std::move(m_queue.front());
+      m_queue.pop_front();
+    }
+    execute(item);
+    return true;
+  }
+
+  std::future<Batch> run(Batch batch) {
+    std::promise<Batch> promise;
+    std::future<Batch> future = promise.get_future();
+    {
+      const std::lock_guard lock(m_mutex);
+      m_queue.emplace_back(std::move(batch), std::move(promise));
+    }
+    m_ready.notify_one();
+    return future;
+  }
+
+private:
+  // Runs queued batches until stopped; what is queued when the stop comes
+  // still runs, so that no future is left without its value.
+  void loop() {
+    for (;;) {
+      std::pair<Batch, std::promise<Batch>> item;
+      {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty()) return;
+        item = std::move(m_queue.front());
+        m_queue.pop_front();
+      }
+      execute(item);
+    }
+  }
+
+  void execute(std::pair<Batch, std::promise<Batch>>& item) {
+    try {
+      item.second.set_value(m_task(std::move(item.first)));
+    } catch (...) {
+      item.second.set_exception(std::current_exception());
+    }
+  }
+
+  Task m_task;
+  std::mutex m_mutex;
+  std::condition_variable m_ready;
+  std::deque<std::pair<Batch, std::promise<Batch>>> m_queue;
+  bool m_stop = false;
+  std::vector<std::thread> m_threads;
+};
+
 class Checker : public store::ChainVisitor {
 public:
   explicit Checker(std::optional<std::string> expected_head)
@@ -84,20 +170,74 @@ public:
     head = stored;
     const Digest prev = m_prev;
     m_prev = stored_or_zero;
-    const std::string name = label(link.kind, link.number, link.seq, link.record_id);
     if (!record.exists) {
       problems.push_back({ProblemType::deleted, link.kind, link.seq, link.number, {},
-                          name + " was deleted"});
+                          label(link.kind, link.number, link.seq, link.record_id) + " was deleted"});
       return;
     }
     if (!stored) {
       problems.push_back({ProblemType::rewritten, link.kind, link.seq, link.number, {},
-                          name + ": its chain hash is damaged"});
+                          label(link.kind, link.number, link.seq, link.record_id) +
+                              ": its chain hash is damaged"});
       return;
     }
-    if (m_sha.link(record.canonical, prev) == *stored) return;
-    m_failed.push_back({link, record.number, std::string(record.canonical),
-                        std::string(record.writer->tags()), prev, *stored});
+    // The hashing (and the raw record's decoding) runs on worker threads,
+    // batch by batch; batches are collected in chain order. A batch's jobs
+    // come back to be filled again, their buffers kept.
+    if (m_fill == m_batch.size()) m_batch.emplace_back();
+    Job& job = m_batch[m_fill++];
+    job.link.seq = link.seq;
+    job.link.kind = link.kind;
+    job.link.record_id = link.record_id;
+    job.link.number = link.number;
+    job.link.hash.assign(link.hash);
+    job.link.tags.assign(link.tags);
+    job.current_number = record.number;
+    job.canonical.assign(record.canonical);
+    job.digest_at.reset();
+    if (record.raw) {
+      job.raw.swap(*record.raw->stored);
+      job.zstd = record.raw->zstd;
+      job.digest_at = record.raw->digest_at;
+    }
+    job.prev = prev;
+    job.stored = *stored;
+    if (m_fill == k_batch) submit();
+  }
+
+  // Hands the open batch to a worker; collects the oldest when as many
+  // batches are in flight as the machine has cores, plus one.
+  void submit() {
+    if (m_fill == 0) return;
+    m_batch.resize(m_fill);
+    m_in_flight.push_back(m_workers.run(std::move(m_batch)));
+    m_fill = 0;
+    if (m_spare.empty()) {
+      m_batch = {};
+      m_batch.reserve(k_batch);
+    } else {
+      m_batch = std::move(m_spare.back());
+      m_spare.pop_back();
+    }
+    // Too many in flight: the oldest is taken in when done; until then this
+    // thread checks queued batches itself rather than wait.
+    while (m_in_flight.size() > m_max_in_flight) {
+      if (m_in_flight.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready ||
+          !m_workers.run_one()) {
+        collect_oldest();
+      }
+    }
+  }
+
+  // Waits for every batch and takes in its failed records.
+  void drain() {
+    submit();
+    while (!m_in_flight.empty()) {
+      if (m_in_flight.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready ||
+          !m_workers.run_one()) {
+        collect_oldest();
+      }
+    }
   }
 
   void unchained(RecordKind kind, std::int64_t record_id,
@@ -119,6 +259,7 @@ public:
 
   // Classifies the failed links, then appends the unchained records.
   void finish() {
+    drain();
     std::unordered_map<std::string, std::vector<std::size_t>> by_stored_tags;
     for (std::size_t i = 0; i < m_failed.size(); ++i) {
       by_stored_tags[m_failed[i].link.tags].push_back(i);
@@ -237,6 +378,50 @@ public:
   std::vector<Problem> problems;
 
 private:
+  struct Job {
+    store::StoredLink link;
+    std::optional<std::int64_t> current_number;
+    std::string canonical;
+    std::string raw;  // the raw record as stored, when its digest was deferred
+    bool zstd = false;
+    std::optional<std::size_t> digest_at;
+    Digest prev{};
+    Digest stored{};
+    bool intact = false;
+  };
+
+  static constexpr std::size_t k_batch = 256;
+
+  // On a worker: completes each record's serialisation with its raw
+  // record's digest and checks its chain hash.
+  static std::vector<Job> check_batch(std::vector<Job> jobs) {
+    Sha256 sha;
+    std::string decoded;
+    for (Job& job : jobs) {
+      if (job.digest_at) {
+        // A frame that does not decode hashes as its stored bytes: the
+        // record then fails verification instead of stopping it.
+        const bool is_decoded = job.zstd && util::zstd_decompress_into(job.raw, decoded);
+        const Digest raw = sha.digest(is_decoded ? std::string_view(decoded) : job.raw);
+        std::copy(raw.begin(), raw.end(), job.canonical.begin() + static_cast<std::ptrdiff_t>(*job.digest_at));
+      }
+      job.intact = sha.link(job.canonical, job.prev) == job.stored;
+    }
+    return jobs;
+  }
+
+  void collect_oldest() {
+    std::vector<Job> done = m_in_flight.front().get();
+    m_in_flight.pop_front();
+    for (Job& job : done) {
+      if (job.intact) continue;
+      std::string tags = field_tags(job.canonical);
+      m_failed.push_back({job.link, job.current_number, job.canonical, std::move(tags), job.prev,
+                          job.stored});
+    }
+    m_spare.push_back(std::move(done));
+  }
+
   // The link an intact record was chained right after (0: first), searched
   // near its position.
   std::optional<std::int64_t> chained_after(const Failed& f) {
@@ -258,9 +443,21 @@ private:
   std::int64_t m_expected_seq = 1;
   Digest m_prev = k_genesis;
   Sha256 m_sha;
-  std::vector<std::pair<std::int64_t, Digest>> m_stored;
+  // A deque: it grows by blocks, never copying what it holds (1M links: 40 MB).
+  std::deque<std::pair<std::int64_t, Digest>> m_stored;
   std::vector<Failed> m_failed;
   std::vector<Problem> m_unchained;
+  std::vector<Job> m_batch;
+  std::size_t m_fill = 0;  // jobs of m_batch filled so far
+  std::vector<std::vector<Job>> m_spare;
+  // One core for this thread (reading and serialising records, and checking
+  // batches when it gets ahead), the others for workers.
+  std::size_t m_threads = std::max(2u, std::thread::hardware_concurrency()) - 1;
+  std::size_t m_max_in_flight = m_threads + 2;
+  std::deque<std::future<std::vector<Job>>> m_in_flight;
+  // Last: its destructor waits for the batches still running, which hold
+  // nothing of the members above.
+  Workers<std::vector<Job>> m_workers{m_threads, &check_batch};
 };
 
 std::string describe(const store::ProjectionMismatch& m) {
@@ -338,7 +535,7 @@ VerifyReport verify_case(const store::Database& db, const std::string& case_key,
     report.source = SourceCheck{*options.source, file.sha256, file.size, {}};
   }
   Checker checker(expected);
-  store::scan_case_chain(db, c.id, checker);
+  store::scan_case_chain(db, c.id, checker, /*defer_raw_digest=*/true);
   checker.finish();
   report.links = checker.links;
   report.case_records = checker.case_records;

@@ -1,6 +1,7 @@
 #include "core/store/chain_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <map>
 #include <set>
@@ -33,6 +34,69 @@ std::optional<std::int64_t> integer(SQLite::Statement& s, int column) {
   return c.getInt64();
 }
 
+// A prepared statement read through SQLite's C interface. The chain scan
+// reads some forty columns per record; through SQLite::Column (a shared
+// reference to its statement per read) the reads had cost more than
+// SQLite's own work for them.
+class RawStatement {
+public:
+  RawStatement(SQLite::Database& c, const std::string& sql) : m_db(c.getHandle()) {
+    // https://www.sqlite.org/c3ref/prepare.html
+    const int rc = sqlite3_prepare_v3(m_db, sql.c_str(), static_cast<int>(sql.size() + 1),
+                                      SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(m_stmt);
+      throw SQLite::Exception(m_db, rc);
+    }
+  }
+  ~RawStatement() { sqlite3_finalize(m_stmt); }
+  RawStatement(const RawStatement&) = delete;
+  RawStatement& operator=(const RawStatement&) = delete;
+
+  void bind(const char* name, std::int64_t value) {
+    check(sqlite3_bind_int64(m_stmt, sqlite3_bind_parameter_index(m_stmt, name), value));
+  }
+  void bind(int index, std::int64_t value) { check(sqlite3_bind_int64(m_stmt, index, value)); }
+  // Rewinds the statement; an earlier step's error was reported by step().
+  void reset() { sqlite3_reset(m_stmt); }
+  // True when a row is ready, false when done; throws on an error.
+  bool step() {
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw SQLite::Exception(m_db, rc);
+  }
+  sqlite3_stmt* get() const { return m_stmt; }
+
+private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) throw SQLite::Exception(m_db, rc);
+  }
+
+  sqlite3* m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+std::optional<std::string_view> view(RawStatement& s, int column) {
+  sqlite3_stmt* const stmt = s.get();
+  // https://www.sqlite.org/c3ref/column_blob.html: the pointer first, then
+  // the size. No pointer: NULL, or an empty value.
+  const char* data = static_cast<const char*>(sqlite3_column_blob(stmt, column));
+  if (data == nullptr) {
+    if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
+    return std::string_view();
+  }
+  return std::string_view(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
+}
+
+std::string_view text(RawStatement& s, int column) { return view(s, column).value_or(""); }
+
+std::optional<std::int64_t> integer(RawStatement& s, int column) {
+  sqlite3_stmt* const stmt = s.get();
+  if (sqlite3_column_type(stmt, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(stmt, column);
+}
+
 // Every reader below selects the row id as column 0 and the observation
 // number the record concerns (or NULL) as column 1.
 
@@ -40,7 +104,7 @@ constexpr const char* k_case_sql =
     "SELECT id, NULL, key, title, severity, lead, time_zone, created_at, created_by "
     "FROM case_file WHERE id = :case";
 
-void serialise_case(SQLite::Statement& s, CanonicalWriter& w) {
+void serialise_case(RawStatement& s, CanonicalWriter& w) {
   integrity::CaseFields f;
   f.key = text(s, 2);
   f.title = text(s, 3);
@@ -55,9 +119,9 @@ void serialise_case(SQLite::Statement& s, CanonicalWriter& w) {
 constexpr const char* k_import_run_columns =
     "SELECT id, NULL, path, sha256, size, format, analyst, started_at FROM import_run ";
 
-void serialise_import_run(SQLite::Statement& s, CanonicalWriter& w) {
+void serialise_import_run(RawStatement& s, CanonicalWriter& w) {
   integrity::ImportRunFields f;
-  f.id = s.getColumn(0).getInt64();
+  f.id = integer(s, 0).value_or(0);
   f.path = text(s, 2);
   f.sha256 = text(s, 3);
   f.size = integer(s, 4).value_or(0);
@@ -82,7 +146,7 @@ constexpr const char* k_audit_columns =
     "u.reason, u.analyst, u.at, u.attack_release FROM audit u "
     "LEFT JOIN observation o ON o.id = u.observation_id ";
 
-void serialise_audit(SQLite::Statement& s, CanonicalWriter& w) {
+void serialise_audit(RawStatement& s, CanonicalWriter& w) {
   integrity::AuditFields f;
   // An audit row whose observation is gone serialises its row id's absence
   // as a null number: the record then fails its hash and is reported.
@@ -112,17 +176,17 @@ public:
         m_point(c,
                 "SELECT observation_id, technique_id, attack_release FROM observation_technique "
                 "WHERE observation_id = ? ORDER BY technique_id") {
-    m_valid = m_scan.executeStep();
+    m_valid = m_scan.step();
   }
 
   // The techniques of observation `id`, copied (they outlive the step).
   const std::vector<std::pair<std::string, std::optional<std::string>>>& sequential(
       std::int64_t id) {
     m_rows.clear();
-    while (m_valid && m_scan.getColumn(0).getInt64() < id) m_valid = m_scan.executeStep();
-    while (m_valid && m_scan.getColumn(0).getInt64() == id) {
-      m_rows.emplace_back(m_scan.getColumn(1).getString(), optional_text(m_scan, 2));
-      m_valid = m_scan.executeStep();
+    while (m_valid && integer(m_scan, 0).value_or(0) < id) m_valid = m_scan.step();
+    while (m_valid && integer(m_scan, 0).value_or(0) == id) {
+      m_rows.emplace_back(std::string(text(m_scan, 1)), copy(view(m_scan, 2)));
+      m_valid = m_scan.step();
     }
     return m_rows;
   }
@@ -131,22 +195,43 @@ public:
     m_rows.clear();
     m_point.reset();
     m_point.bind(1, static_cast<std::int64_t>(id));
-    while (m_point.executeStep()) {
-      m_rows.emplace_back(m_point.getColumn(1).getString(), optional_text(m_point, 2));
+    while (m_point.step()) {
+      m_rows.emplace_back(std::string(text(m_point, 1)), copy(view(m_point, 2)));
     }
     return m_rows;
   }
 
 private:
-  SQLite::Statement m_scan;
-  SQLite::Statement m_point;
+  static std::optional<std::string> copy(std::optional<std::string_view> v) {
+    if (v) return std::string(*v);
+    return std::nullopt;
+  }
+
+  RawStatement m_scan;
+  RawStatement m_point;
   bool m_valid = false;
   std::vector<std::pair<std::string, std::optional<std::string>>> m_rows;
 };
 
-void serialise_observation(SQLite::Statement& s, CanonicalWriter& w,
+// How much of the database file a chain scan maps into memory at most.
+constexpr std::int64_t k_scan_mmap_bytes = std::int64_t{1} << 40;
+
+// The canonical field index of raw_sha256 (integrity::field_names).
+constexpr std::size_t k_raw_sha256_field = 21;
+
+// A raw record whose digest the scan leaves to its visitor: a copy of its
+// stored bytes (the cursor steps on before the visitor sees the record).
+struct DeferredSlot {
+  bool present = false;
+  std::string stored;
+  bool zstd = false;
+  std::size_t digest_at = 0;
+};
+
+void serialise_observation(RawStatement& s, CanonicalWriter& w,
                            const std::vector<std::pair<std::string, std::optional<std::string>>>& techniques,
-                           integrity::Sha256& sha256) {
+                           integrity::Sha256& sha256,
+                           DeferredSlot* deferred) {
   integrity::ObservationFields f;
   f.number = integer(s, 1).value_or(0);
   f.uuid = text(s, 2);
@@ -170,7 +255,15 @@ void serialise_observation(SQLite::Statement& s, CanonicalWriter& w,
   f.logged_at = integer(s, 20).value_or(0);
   f.note = view(s, 21);
   integrity::Digest raw_digest{};
-  if (const auto raw = view(s, 22)) {
+  const auto raw = view(s, 22);
+  if (deferred != nullptr) deferred->present = false;
+  if (raw && deferred != nullptr) {
+    // Zeros for now; the visitor writes the digest at this field's end.
+    deferred->present = true;
+    deferred->stored.assign(*raw);
+    deferred->zstd = text(s, 23) == "zstd";
+    f.raw_sha256 = integrity::as_bytes(raw_digest);
+  } else if (raw) {
     if (text(s, 23) == "zstd") {
       // A frame that does not decode hashes as its stored bytes: the record
       // then fails verification instead of stopping it.
@@ -186,7 +279,7 @@ void serialise_observation(SQLite::Statement& s, CanonicalWriter& w,
   for (const auto& [id, release] : techniques) {
     f.techniques.push_back({id, release ? std::optional<std::string_view>(*release) : std::nullopt});
   }
-  if (!s.isColumnNull(25)) {
+  if (integer(s, 25)) {
     integrity::ProcessFields p;
     p.image = view(s, 26);
     p.image_name = view(s, 27);
@@ -207,6 +300,9 @@ void serialise_observation(SQLite::Statement& s, CanonicalWriter& w,
     f.process = p;
   }
   integrity::serialise(f, w);
+  if (deferred != nullptr && deferred->present) {
+    deferred->digest_at = w.field(k_raw_sha256_field).second - raw_digest.size();
+  }
 }
 
 // The records of one kind in a case, read in row-id order alongside the
@@ -215,7 +311,7 @@ void serialise_observation(SQLite::Statement& s, CanonicalWriter& w,
 // and no link names are the unchained ones.
 class RecordCursor {
 public:
-  using Serialise = std::function<void(SQLite::Statement&, CanonicalWriter&, bool sequential)>;
+  using Serialise = std::function<void(RawStatement&, CanonicalWriter&, bool sequential)>;
 
   RecordCursor(SQLite::Database& c, const std::string& columns, const std::string& case_column,
                std::int64_t case_id, Serialise serialise)
@@ -242,7 +338,7 @@ public:
     }
     m_point.reset();
     m_point.bind(":id", static_cast<std::int64_t>(id));
-    if (!m_point.executeStep()) return false;
+    if (!m_point.step()) return false;
     number = integer(m_point, 1);
     m_serialise(m_point, w, false);
     m_passed.erase(id);
@@ -267,12 +363,12 @@ private:
   }
 
   void advance() {
-    m_valid = m_scan.executeStep();
-    if (m_valid) m_current = m_scan.getColumn(0).getInt64();
+    m_valid = m_scan.step();
+    if (m_valid) m_current = integer(m_scan, 0).value_or(0);
   }
 
-  SQLite::Statement m_scan;
-  SQLite::Statement m_point;
+  RawStatement m_scan;
+  RawStatement m_point;
   Serialise m_serialise;
   bool m_valid = false;
   std::int64_t m_current = 0;
@@ -289,25 +385,29 @@ struct CaseRecords {
   RecordCursor observations;
   RecordCursor audits;
 
+  // Where the observation cursor leaves a deferred raw record (see
+  // CurrentRecord::raw); null: digest it while serialising.
+  DeferredSlot* deferred_raw = nullptr;
+
   CaseRecords(SQLite::Database& c, std::int64_t case_id)
       : techniques(c),
         cases(c, "SELECT id, NULL, key, title, severity, lead, time_zone, created_at, created_by "
                  "FROM case_file ",
-              "id", case_id, [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_case(s, w); }),
+              "id", case_id, [](RawStatement& s, CanonicalWriter& w, bool) { serialise_case(s, w); }),
         import_runs(c, k_import_run_columns, "case_id", case_id,
-                    [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_import_run(s, w); }),
+                    [](RawStatement& s, CanonicalWriter& w, bool) { serialise_import_run(s, w); }),
         // "+o.case_id": not through the (case_id, observed_at) index, which
         // would make SQLite sort the whole case, raw records included, by
         // id; the table is scanned in row-id order instead.
         observations(c, k_observation_columns, "+o.case_id", case_id,
-                     [this](SQLite::Statement& s, CanonicalWriter& w, bool sequential) {
-                       const std::int64_t id = s.getColumn(0).getInt64();
+                     [this](RawStatement& s, CanonicalWriter& w, bool sequential) {
+                       const std::int64_t id = integer(s, 0).value_or(0);
                        serialise_observation(
                            s, w, sequential ? techniques.sequential(id) : techniques.point(id),
-                           sha256);
+                           sha256, deferred_raw);
                      }),
         audits(c, k_audit_columns, "u.case_id", case_id,
-               [](SQLite::Statement& s, CanonicalWriter& w, bool) { serialise_audit(s, w); }) {}
+               [](RawStatement& s, CanonicalWriter& w, bool) { serialise_audit(s, w); }) {}
 
   RecordCursor& of(RecordKind kind) {
     switch (kind) {
@@ -407,9 +507,9 @@ std::int64_t insert_audit(SQLite::Database& c, const NewAudit& a) {
 }
 
 void chain_new_case(SQLite::Database& c, std::int64_t case_id) {
-  SQLite::Statement s(c, k_case_sql);
+  RawStatement s(c, k_case_sql);
   s.bind(":case", static_cast<std::int64_t>(case_id));
-  if (!s.executeStep()) throw Error(ErrorCode::database, "case row vanished while chaining it");
+  if (!s.step()) throw Error(ErrorCode::database, "case row vanished while chaining it");
   ChainWriter chain(c, case_id);
   serialise_case(s, chain.writer());
   chain.append(RecordKind::case_file, case_id, std::nullopt, chain.writer());
@@ -445,36 +545,61 @@ void chain_backfill(SQLite::Database& c) {
   }
 }
 
-void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& visitor) {
+void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& visitor,
+                     bool defer_raw_digest) {
   translate_sqlite_errors([&] {
     SQLite::Database& c = db.connection();
+    // The scan reads the whole case once: through a memory map, SQLite
+    // reads pages in place instead of copying each out of the kernel
+    // (https://www.sqlite.org/mmap.html; capped at the library's
+    // SQLITE_MAX_MMAP_SIZE, 2 GiB in Debian's build, beyond which it reads).
+    // The connection's own setting comes back afterwards.
+    const std::int64_t mmap_before = c.execAndGet("PRAGMA mmap_size").getInt64();
+    c.exec("PRAGMA mmap_size = " + std::to_string(k_scan_mmap_bytes));
+    struct RestoreMmap {
+      SQLite::Database& c;
+      std::int64_t bytes;
+      ~RestoreMmap() {
+        try {
+          c.exec("PRAGMA mmap_size = " + std::to_string(bytes));
+        } catch (const SQLite::Exception&) {
+          // Only a performance setting: the scan's result stands.
+        }
+      }
+    } restore{c, mmap_before};
     // One read transaction: every cursor sees the same snapshot.
     SQLite::Transaction snapshot(c, SQLite::TransactionBehavior::DEFERRED);
     CaseRecords records(c, case_id);
-    SQLite::Statement links(c,
-                            "SELECT seq, kind, record_id, number, hash, field_tags FROM chain_link "
-                            "WHERE case_id = ? ORDER BY seq");
+    DeferredSlot deferred;
+    if (defer_raw_digest) records.deferred_raw = &deferred;
+    RawStatement links(c,
+                       "SELECT seq, kind, record_id, number, hash, field_tags FROM chain_link "
+                       "WHERE case_id = ? ORDER BY seq");
     links.bind(1, static_cast<std::int64_t>(case_id));
     CanonicalWriter writer;
     StoredLink link;
-    while (links.executeStep()) {
-      link.seq = links.getColumn(0).getInt64();
+    while (links.step()) {
+      link.seq = integer(links, 0).value_or(0);
       const auto kind = integrity::parse_record_kind(text(links, 1));
-      link.record_id = links.getColumn(2).getInt64();
+      link.record_id = integer(links, 2).value_or(0);
       link.number = integer(links, 3);
       link.hash.assign(text(links, 4));
       link.tags.assign(text(links, 5));
       CurrentRecord current;
+      deferred.present = false;
       if (kind) {
         link.kind = *kind;
         current.exists = records.of(*kind).fetch(link.record_id, writer, current.number);
+        if (deferred.present) {
+          current.raw = CurrentRecord::DeferredRaw{&deferred.stored, deferred.zstd,
+                                                   deferred.digest_at};
+        }
       } else {
         // A kind the schema's CHECK forbids: report the link as naming nothing.
         link.kind = RecordKind::observation;
       }
       if (current.exists) {
         current.canonical = writer.data();
-        current.writer = &writer;
       }
       visitor.link(link, current);
     }

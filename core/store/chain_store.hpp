@@ -103,9 +103,18 @@ struct CurrentRecord {
   bool exists = false;
   std::optional<std::int64_t> number;  // observation number (of the record, or the audit's)
   std::string_view canonical;
-  // The writer that serialised it: its field tags are computed only when
-  // asked for (verify needs them for a record that does not match).
-  const integrity::CanonicalWriter* writer = nullptr;
+  // Set when the scan defers the raw record's digest (scan_case_chain's
+  // `defer_raw_digest`): `canonical` holds 32 zero bytes at `digest_at`
+  // where SHA-256 of the raw record's decoded bytes goes. `stored` is the
+  // raw record as stored (a zstd frame when `zstd`); a frame that does not
+  // decode is hashed as its stored bytes, so the record fails its hash.
+  struct DeferredRaw {
+    // The scan's copy: the visitor may take it (swap in a buffer of its own).
+    std::string* stored = nullptr;
+    bool zstd = false;
+    std::size_t digest_at = 0;
+  };
+  std::optional<DeferredRaw> raw;
 };
 
 class ChainVisitor {
@@ -119,8 +128,12 @@ public:
 };
 
 // Reads a case's chain and its records in one read transaction (a consistent
-// snapshot while other processes write). Throws Error(database).
-void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& visitor);
+// snapshot while other processes write). With `defer_raw_digest` the raw
+// records are neither decoded nor hashed here: each observation comes with
+// its stored raw bytes for the visitor to digest (CurrentRecord::raw), which
+// lets verify spread that work over threads. Throws Error(database).
+void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& visitor,
+                     bool defer_raw_digest = false);
 
 // Calls `visit` for each link of a case in chain order (for exports, which
 // carry each record's position and hash). Throws Error(database).

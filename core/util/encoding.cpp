@@ -169,20 +169,25 @@ std::string zstd_compress(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> zstd_decompress(std::string_view frame) {
+bool zstd_decompress_into(std::string_view frame, std::string& out) {
   const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return std::nullopt;
-  if (size > (1ULL << 32)) return std::nullopt;
-  std::string out(static_cast<std::size_t>(size), '\0');
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return false;
+  if (size > (1ULL << 32)) return false;
+  out.resize(static_cast<std::size_t>(size));
   // One context per thread, reused: ZSTD_decompress() sets up a fresh one
   // for every frame, which costs more than decompressing a small raw record
   // (a fifth of a csv export's time before; https://facebook.github.io/zstd/zstd_manual.html).
   thread_local const std::unique_ptr<ZSTD_DCtx, std::size_t (*)(ZSTD_DCtx*)> context(ZSTD_createDCtx(),
                                                                                     ZSTD_freeDCtx);
-  if (!context) return std::nullopt;
+  if (!context) return false;
   const std::size_t n =
       ZSTD_decompressDCtx(context.get(), out.data(), out.size(), frame.data(), frame.size());
-  if (ZSTD_isError(n) || n != size) return std::nullopt;
+  return !ZSTD_isError(n) && n == size;
+}
+
+std::optional<std::string> zstd_decompress(std::string_view frame) {
+  std::string out;
+  if (!zstd_decompress_into(frame, out)) return std::nullopt;
   return out;
 }
 

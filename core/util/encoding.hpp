@@ -26,6 +26,9 @@ std::optional<std::string> hex_decode(std::string_view text);
 std::string zstd_compress(std::string_view bytes);
 // Returns nullopt when the frame is corrupt.
 std::optional<std::string> zstd_decompress(std::string_view frame);
+// The same into `out`, whose buffer is reused; false (out unspecified) where
+// zstd_decompress gives nothing.
+bool zstd_decompress_into(std::string_view frame, std::string& out);
 
 // SHA-256 (OpenSSL libcrypto) of bytes, as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view bytes);
