@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "core/error.hpp"
@@ -356,4 +358,37 @@ TEST_CASE("verify of a case spread over many batches names each tampered record 
         "observation #701 (chain record 703) was modified: command_line");
   CHECK(report.problems[2].message ==
         "observation #1499 (chain record 1501) was modified: raw_sha256");
+}
+
+TEST_CASE("a raw record's digest given by the caller is chained as given and checked by verify",
+          "[integrity]") {
+  // The import digests raw records on its reading thread and hands the
+  // digest to the store, which then does not hash them again.
+  Fixture f;
+  const auto run = store::create_import_run(
+      f.db, f.c.id, {"/evidence/digest.jsonl", util::sha256_hex("digest"), 4, "sysmon-jsonl", "tester", at_us(5)});
+  auto right = full_observation(run);
+  right.source.fingerprint = "right";
+  integrity::Sha256 sha;
+  right.raw_sha256 = std::string(integrity::as_bytes(sha.digest(*right.raw)));
+  auto wrong = full_observation(run);
+  wrong.source.fingerprint = "wrong";
+  wrong.raw_sha256 = std::string(integrity::as_bytes(sha.digest("some other record")));
+  auto absent = full_observation(run);
+  absent.source.fingerprint = "absent";
+  store::append_observations(f.db, f.c.id, {right, wrong, absent}, {"tester", at_us(9)});
+
+  const auto report = integrity::verify_case(f.db, "IR-1", {});
+  CHECK(report.observations == 3);
+  REQUIRE(report.problems.size() == 1);
+  CHECK(report.problems[0].message == "observation #2 (chain record 4) was modified: raw_sha256");
+  // The digest given for the first is the one the store computed for the
+  // third: their raw_sha256 fields (index 21) carry the same tag.
+  std::map<std::int64_t, std::string> tags;
+  store::for_each_chain_link(f.db, f.c.id, [&](const store::StoredLink& link) {
+    if (link.number) tags[*link.number] = link.tags;
+  });
+  REQUIRE(tags.size() == 3);
+  CHECK(tags[1].substr(2 * 21, 2) == tags[3].substr(2 * 21, 2));
+  CHECK(tags[2].substr(2 * 21, 2) != tags[3].substr(2 * 21, 2));
 }

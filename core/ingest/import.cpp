@@ -26,6 +26,7 @@
 #include "core/ingest/fingerprint.hpp"
 #include "core/ingest/format.hpp"
 #include "core/ingest/windows_event_mapper.hpp"
+#include "core/integrity/chain.hpp"
 #include "core/model/identity.hpp"
 #include "core/store/case_store.hpp"
 #include "core/store/import_store.hpp"
@@ -470,6 +471,8 @@ private:
     // (the bottleneck) only inserts. Small records are stored as they are,
     // as the store does (compression gains little below a few hundred bytes).
     if (o.raw && o.raw->size() >= k_compress_raw_from) o.raw_zstd = util::zstd_compress(*o.raw);
+    // The raw record's digest for the hash chain, here for the same reason.
+    if (o.raw) o.raw_sha256 = std::string(integrity::as_bytes(m_raw_sha256.digest(*o.raw)));
     batch.push_back(std::move(o));
   }
 
@@ -543,6 +546,8 @@ private:
   std::int64_t m_run = 0;
   OccurrenceCounter m_occurrences;
   bool m_preamble_written = false;
+  // Used by the reading thread only (accept).
+  integrity::Sha256 m_raw_sha256;
 };
 
 }  // namespace

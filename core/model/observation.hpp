@@ -62,6 +62,11 @@ struct NewObservation {
   // do it off the writing thread (the import does); the store then stores
   // these bytes as they are instead of compressing `raw` again.
   std::optional<std::string> raw_zstd;
+  // SHA-256 of `raw` (32 bytes), likewise computed off the writing thread by
+  // a caller that can (the import does); the store hashes `raw` itself when
+  // it is absent. A wrong digest is chained as given and `verify` then
+  // reports the record's raw_sha256 as modified.
+  std::optional<std::string> raw_sha256;
   // Kind-specific attributes as key/value pairs (JSON object in storage).
   std::vector<std::pair<std::string, std::string>> attrs;
   std::optional<ProcessDetails> process;

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
@@ -133,13 +134,12 @@ void serialise_import_run(RawStatement& s, CanonicalWriter& w) {
 
 constexpr const char* k_observation_columns =
     "SELECT o.id, o.number, o.uuid, o.kind, o.observed_at, o.observed_offset, o.observed_text, "
-    "o.time_precision, o.time_zone, o.time_source, o.skew_us, h.canonical, o.host_observed, "
-    "a.canonical, o.account_observed, o.source, o.source_ref, o.import_run_id, o.fingerprint, "
+    "o.time_precision, o.time_zone, o.time_source, o.skew_us, o.host_id, o.host_observed, "
+    "o.account_id, o.account_observed, o.source, o.source_ref, o.import_run_id, o.fingerprint, "
     "o.analyst, o.logged_at, o.note, o.raw, o.raw_codec, o.attrs, p.observation_id, p.image, "
     "p.image_name, p.command_line, p.args, p.args_source, p.pid, p.guid, p.parent_image, "
     "p.parent_command_line, p.parent_pid, p.parent_guid, p.cwd, p.logon_id, p.integrity_level, "
-    "p.hashes, p.user FROM observation o LEFT JOIN host h ON h.id = o.host_id "
-    "LEFT JOIN account a ON a.id = o.account_id LEFT JOIN process p ON p.observation_id = o.id ";
+    "p.hashes, p.user FROM observation o LEFT JOIN process p ON p.observation_id = o.id ";
 
 constexpr const char* k_audit_columns =
     "SELECT u.id, o.number, u.observation_id, u.action, u.field, u.old_value, u.new_value, "
@@ -228,8 +228,38 @@ struct DeferredSlot {
   std::size_t digest_at = 0;
 };
 
+// The canonical names of hosts (or accounts) by row id, read once each:
+// a case names a few hundred at most, and a join per observation cost more.
+// A row id with no row reads as NULL, as the join it replaces did.
+class CanonicalNames {
+public:
+  CanonicalNames(SQLite::Database& c, const char* table)
+      : m_point(c, std::string("SELECT canonical FROM ") + table + " WHERE id = ?") {}
+
+  std::optional<std::string_view> of(std::optional<std::int64_t> id) {
+    if (!id) return std::nullopt;
+    auto it = m_names.find(*id);
+    if (it == m_names.end()) {
+      m_point.reset();
+      m_point.bind(1, *id);
+      std::optional<std::string> name;
+      if (m_point.step()) {
+        if (auto v = view(m_point, 0)) name = std::string(*v);
+      }
+      it = m_names.emplace(*id, std::move(name)).first;
+    }
+    if (!it->second) return std::nullopt;
+    return std::string_view(*it->second);
+  }
+
+private:
+  RawStatement m_point;
+  std::unordered_map<std::int64_t, std::optional<std::string>> m_names;
+};
+
 void serialise_observation(RawStatement& s, CanonicalWriter& w,
                            const std::vector<std::pair<std::string, std::optional<std::string>>>& techniques,
+                           CanonicalNames& hosts, CanonicalNames& accounts,
                            integrity::Sha256& sha256,
                            DeferredSlot* deferred) {
   integrity::ObservationFields f;
@@ -243,9 +273,9 @@ void serialise_observation(RawStatement& s, CanonicalWriter& w,
   f.time_zone = view(s, 8);
   f.time_source = text(s, 9);
   f.skew_us = integer(s, 10);
-  f.host = text(s, 11);
+  f.host = hosts.of(integer(s, 11)).value_or("");
   f.host_observed = text(s, 12);
-  f.account = view(s, 13);
+  f.account = accounts.of(integer(s, 13));
   f.account_observed = view(s, 14);
   f.source = text(s, 15);
   f.source_ref = view(s, 16);
@@ -380,6 +410,8 @@ private:
 struct CaseRecords {
   integrity::Sha256 sha256;
   TechniqueReader techniques;
+  CanonicalNames hosts;
+  CanonicalNames accounts;
   RecordCursor cases;
   RecordCursor import_runs;
   RecordCursor observations;
@@ -391,6 +423,8 @@ struct CaseRecords {
 
   CaseRecords(SQLite::Database& c, std::int64_t case_id)
       : techniques(c),
+        hosts(c, "host"),
+        accounts(c, "account"),
         cases(c, "SELECT id, NULL, key, title, severity, lead, time_zone, created_at, created_by "
                  "FROM case_file ",
               "id", case_id, [](RawStatement& s, CanonicalWriter& w, bool) { serialise_case(s, w); }),
@@ -404,7 +438,7 @@ struct CaseRecords {
                        const std::int64_t id = integer(s, 0).value_or(0);
                        serialise_observation(
                            s, w, sequential ? techniques.sequential(id) : techniques.point(id),
-                           sha256, deferred_raw);
+                           hosts, accounts, sha256, deferred_raw);
                      }),
         audits(c, k_audit_columns, "u.case_id", case_id,
                [](RawStatement& s, CanonicalWriter& w, bool) { serialise_audit(s, w); }) {}

@@ -487,7 +487,9 @@ AppendResult append_observations(const Database& db, std::int64_t case_id,
       f.logged_at = logged_at;
       f.note = v(o.note);
       integrity::Digest raw_digest{};
-      if (o.raw) {
+      if (o.raw && o.raw_sha256 && o.raw_sha256->size() == raw_digest.size()) {
+        f.raw_sha256 = std::string_view(*o.raw_sha256);
+      } else if (o.raw) {
         raw_digest = chain->sha256().digest(*o.raw);
         f.raw_sha256 = integrity::as_bytes(raw_digest);
       }
