@@ -6,11 +6,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
-#include <fstream>
-#include <map>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -205,8 +205,8 @@ public:
     if (m_fill == k_batch) submit();
   }
 
-  // Hands the open batch to a worker; collects the oldest when as many
-  // batches are in flight as the machine has cores, plus one.
+  // Hands the open batch to the workers; beyond m_max_in_flight batches,
+  // takes in the oldest first.
   void submit() {
     if (m_fill == 0) return;
     m_batch.resize(m_fill);
@@ -219,25 +219,13 @@ public:
       m_batch = std::move(m_spare.back());
       m_spare.pop_back();
     }
-    // Too many in flight: the oldest is taken in when done; until then this
-    // thread checks queued batches itself rather than wait.
-    while (m_in_flight.size() > m_max_in_flight) {
-      if (m_in_flight.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready ||
-          !m_workers.run_one()) {
-        collect_oldest();
-      }
-    }
+    while (m_in_flight.size() > m_max_in_flight) take_oldest();
   }
 
   // Waits for every batch and takes in its failed records.
   void drain() {
     submit();
-    while (!m_in_flight.empty()) {
-      if (m_in_flight.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready ||
-          !m_workers.run_one()) {
-        collect_oldest();
-      }
-    }
+    while (!m_in_flight.empty()) take_oldest();
   }
 
   void unchained(RecordKind kind, std::int64_t record_id,
@@ -408,6 +396,15 @@ private:
       job.intact = sha.link(job.canonical, job.prev) == job.stored;
     }
     return jobs;
+  }
+
+  // Takes in the oldest batch in flight once it is done; until then this
+  // thread checks queued batches itself rather than wait.
+  void take_oldest() {
+    while (m_in_flight.front().wait_for(std::chrono::seconds(0)) != std::future_status::ready &&
+           m_workers.run_one()) {
+    }
+    collect_oldest();
   }
 
   void collect_oldest() {
