@@ -213,9 +213,6 @@ private:
   std::vector<std::pair<std::string, std::optional<std::string>>> m_rows;
 };
 
-// How much of the database file a chain scan maps into memory at most.
-constexpr std::int64_t k_scan_mmap_bytes = std::int64_t{1} << 40;
-
 // The canonical field index of raw_sha256 (integrity::field_names).
 constexpr std::size_t k_raw_sha256_field = 21;
 
@@ -583,24 +580,6 @@ void scan_case_chain(const Database& db, std::int64_t case_id, ChainVisitor& vis
                      bool defer_raw_digest) {
   translate_sqlite_errors([&] {
     SQLite::Database& c = db.connection();
-    // The scan reads the whole case once: through a memory map, SQLite
-    // reads pages in place instead of copying each out of the kernel
-    // (https://www.sqlite.org/mmap.html; capped at the library's
-    // SQLITE_MAX_MMAP_SIZE, 2 GiB in Debian's build, beyond which it reads).
-    // The connection's own setting comes back afterwards.
-    const std::int64_t mmap_before = c.execAndGet("PRAGMA mmap_size").getInt64();
-    c.exec("PRAGMA mmap_size = " + std::to_string(k_scan_mmap_bytes));
-    struct RestoreMmap {
-      SQLite::Database& c;
-      std::int64_t bytes;
-      ~RestoreMmap() {
-        try {
-          c.exec("PRAGMA mmap_size = " + std::to_string(bytes));
-        } catch (const SQLite::Exception&) {
-          // Only a performance setting: the scan's result stands.
-        }
-      }
-    } restore{c, mmap_before};
     // One read transaction: every cursor sees the same snapshot.
     SQLite::Transaction snapshot(c, SQLite::TransactionBehavior::DEFERRED);
     CaseRecords records(c, case_id);
