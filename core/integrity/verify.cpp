@@ -387,10 +387,7 @@ private:
     std::string decoded;
     for (Job& job : jobs) {
       if (job.digest_at) {
-        // A frame that does not decode hashes as its stored bytes: the
-        // record then fails verification instead of stopping it.
-        const bool is_decoded = job.zstd && util::zstd_decompress_into(job.raw, decoded);
-        const Digest raw = sha.digest(is_decoded ? std::string_view(decoded) : job.raw);
+        const Digest raw = store::stored_raw_digest(sha, job.raw, job.zstd, decoded);
         std::copy(raw.begin(), raw.end(), job.canonical.begin() + static_cast<std::ptrdiff_t>(*job.digest_at));
       }
       job.intact = sha.link(job.canonical, job.prev) == job.stored;

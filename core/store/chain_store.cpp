@@ -291,14 +291,8 @@ void serialise_observation(RawStatement& s, CanonicalWriter& w,
     deferred->zstd = text(s, 23) == "zstd";
     f.raw_sha256 = integrity::as_bytes(raw_digest);
   } else if (raw) {
-    if (text(s, 23) == "zstd") {
-      // A frame that does not decode hashes as its stored bytes: the record
-      // then fails verification instead of stopping it.
-      const auto decoded = util::zstd_decompress(*raw);
-      raw_digest = sha256.digest(decoded ? std::string_view(*decoded) : *raw);
-    } else {
-      raw_digest = sha256.digest(*raw);
-    }
+    std::string scratch;
+    raw_digest = stored_raw_digest(sha256, *raw, text(s, 23) == "zstd", scratch);
     f.raw_sha256 = integrity::as_bytes(raw_digest);
   }
   f.attrs = view(s, 24);
@@ -452,6 +446,12 @@ struct CaseRecords {
 };
 
 }  // namespace
+
+integrity::Digest stored_raw_digest(integrity::Sha256& sha256, std::string_view stored, bool zstd,
+                                    std::string& scratch) {
+  const bool decoded = zstd && util::zstd_decompress_into(stored, scratch);
+  return sha256.digest(decoded ? std::string_view(scratch) : stored);
+}
 
 ChainWriter::ChainWriter(SQLite::Database& connection, std::int64_t case_id) : m_case_id(case_id) {
   SQLite::Statement head(connection,

@@ -127,6 +127,13 @@ public:
                          std::optional<std::int64_t> number) = 0;
 };
 
+// SHA-256 of a raw record as chained: of its decoded bytes when it is stored
+// as a zstd frame (`zstd`), decoded into `scratch`. A frame that does not
+// decode is hashed as its stored bytes, so the record fails verification
+// instead of stopping it.
+integrity::Digest stored_raw_digest(integrity::Sha256& sha256, std::string_view stored, bool zstd,
+                                    std::string& scratch);
+
 // Reads a case's chain and its records in one read transaction (a consistent
 // snapshot while other processes write). With `defer_raw_digest` the raw
 // records are neither decoded nor hashed here: each observation comes with
